@@ -1,0 +1,867 @@
+"""YAML documents: ruamel.yaml parses and locates; edits are spliced into the original text.
+
+ruamel.yaml is used only to *read*. Its dumper normalises indentation and comment
+spacing, so nothing here ever dumps a document. Instead every node occurrence gets
+its real span in the source (aliases included: ruamel hands back the anchored node,
+whose marks point at the anchor), and the helpers below turn an intended change into
+text edits that copy the file's own style.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from dockwright.documents.source import Problem, Source, line_starts
+from dockwright.edits import Edit
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG = "tag:yaml.org,2002:str"
+MAX_EXPANDED_NODES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A scalar whose tag the tool does not interpret (``!Ref x``, timestamps, floats)."""
+
+    tag: str
+    value: str
+
+
+@dataclass(eq=False)
+class Occurrence:
+    """One place where a node appears in the text: the anchor itself, or an ``*alias``."""
+
+    node: Any
+    start: int
+    end: int
+    alias: bool = False
+    shared: bool = False  # editing it would also change another path (anchor used by an alias)
+    pairs: list[tuple[Occurrence, Occurrence]] = field(default_factory=list)
+    items: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.node.id  # 'scalar' | 'mapping' | 'sequence'
+
+    @property
+    def is_mapping(self) -> bool:
+        return self.node.id == "mapping"
+
+    @property
+    def is_sequence(self) -> bool:
+        return self.node.id == "sequence"
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.node.id == "scalar"
+
+    @property
+    def flow(self) -> bool:
+        return bool(getattr(self.node, "flow_style", False))
+
+    @property
+    def value(self) -> Any:
+        return self.node.value if self.is_scalar else None
+
+    @property
+    def style(self) -> str | None:
+        return getattr(self.node, "style", None) if self.is_scalar else None
+
+    @property
+    def is_null(self) -> bool:
+        return self.is_scalar and self.node.tag == "tag:yaml.org,2002:null"
+
+    def own(self, key: str) -> tuple[Occurrence, Occurrence] | None:
+        """The entry written in this mapping itself (not merged in)."""
+        for key_occ, value_occ in self.pairs:
+            if key_occ.is_scalar and key_occ.node.tag != MERGE_TAG and key_occ.value == key:
+                return key_occ, value_occ
+        return None
+
+    def merge_sources(self) -> list[Occurrence]:
+        sources: list[Occurrence] = []
+        for key_occ, value_occ in self.pairs:
+            if key_occ.is_scalar and key_occ.node.tag == MERGE_TAG:
+                sources.extend(value_occ.items if value_occ.is_sequence and not value_occ.alias else [value_occ])
+        return sources
+
+    def keys(self) -> list[str]:
+        return [k.value for k, _ in self.pairs if k.is_scalar and k.node.tag != MERGE_TAG]
+
+
+@dataclass(eq=False)
+class YamlDocument:
+    path: str
+    source: Source
+    roots: list[Occurrence]
+    data: list[Any]
+    anchors: dict[int, Occurrence]
+    _starts: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    @property
+    def root(self) -> Occurrence | None:
+        return self.roots[0] if len(self.roots) == 1 else None
+
+    @property
+    def plain(self) -> Any:
+        return self.data[0] if len(self.data) == 1 else None
+
+    # positions ---------------------------------------------------------------
+    def line_of(self, offset: int) -> int:
+        """1-based line number of an offset."""
+        if not self._starts:
+            self._starts = line_starts(self.text)
+        lo, hi = 0, len(self._starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+    def column_of(self, offset: int) -> int:
+        line = self.line_of(offset)
+        return offset - self._starts[line - 1] + 1
+
+    def position(self, occ: Occurrence) -> tuple[int, int]:
+        return self.line_of(occ.start), self.column_of(occ.start)
+
+    def line_text(self, line: int) -> str:
+        if not self._starts:
+            self._starts = line_starts(self.text)
+        start = self._starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start : end if end != -1 else len(self.text)]
+
+    # resolution ---------------------------------------------------------------
+    def target(self, occ: Occurrence) -> Occurrence:
+        """The occurrence that holds an alias's content (the anchored one)."""
+        return self.anchors.get(id(occ.node), occ) if occ.alias else occ
+
+    def lookup(self, mapping: Occurrence, key: str) -> tuple[Occurrence, Occurrence, bool] | None:
+        """(key, value, owned) for ``key`` as Compose sees it: own entries first, then ``<<`` merges."""
+        mapping = self.target(mapping)
+        if not mapping.is_mapping:
+            return None
+        own = mapping.own(key)
+        if own is not None:
+            return own[0], self.target(own[1]), True
+        for source in mapping.merge_sources():
+            found = self.lookup(source, key)
+            if found is not None:
+                return found[0], found[1], False
+        return None
+
+    def get(self, mapping: Occurrence | None, *keys: str) -> Occurrence | None:
+        current = mapping
+        for key in keys:
+            if current is None:
+                return None
+            found = self.lookup(current, key)
+            current = found[1] if found else None
+        return self.target(current) if current is not None else None
+
+    def entries(self, mapping: Occurrence) -> Iterator[tuple[str, Occurrence, Occurrence, bool]]:
+        """Every (key, key occurrence, value occurrence, owned) of a mapping, merged keys included."""
+        mapping = self.target(mapping)
+        seen: set[str] = set()
+        for key in mapping.keys():
+            found = self.lookup(mapping, key)
+            if found and key not in seen:
+                seen.add(key)
+                yield key, found[0], found[1], True
+        for source in mapping.merge_sources():
+            source = self.target(source)
+            if not source.is_mapping:
+                continue
+            for key, key_occ, value_occ, _owned in self.entries(source):
+                if key not in seen:
+                    seen.add(key)
+                    yield key, key_occ, value_occ, False
+
+    def owner_lines(self, path: tuple[Any, ...]) -> list[int]:
+        """Lines of the keys that lead to ``path``: a suppression comment on any of them applies."""
+        lines: list[int] = []
+        current = self.root
+        for part in path:
+            if current is None:
+                break
+            current = self.target(current)
+            if current.is_mapping and isinstance(part, str):
+                found = self.lookup(current, part)
+                if found is None:
+                    break
+                lines.append(self.line_of(found[0].start))
+                current = found[1]
+            elif current.is_sequence and isinstance(part, int) and 0 <= part < len(current.items):
+                current = current.items[part]
+                lines.append(self.line_of(current.start))
+            else:
+                break
+        return lines
+
+    def quote_char(self) -> str:
+        counts = Counter(o.style for o in self.walk() if o.is_scalar and o.style in ("'", '"'))
+        return "'" if counts["'"] > counts['"'] else '"'
+
+    def walk(self) -> Iterator[Occurrence]:
+        stack = list(reversed(self.roots))
+        while stack:
+            occ = stack.pop()
+            yield occ
+            children: list[Occurrence] = []
+            for key_occ, value_occ in occ.pairs:
+                children.extend((key_occ, value_occ))
+            children.extend(occ.items)
+            stack.extend(reversed(children))
+
+    def indent_step(self) -> int:
+        steps: Counter[int] = Counter()
+        for occ in self.walk():
+            if not occ.is_mapping or occ.flow:
+                continue
+            column = block_column(self, occ)
+            for key, value in occ.pairs:
+                if value.is_mapping and not value.flow and not value.alias and value.pairs:
+                    child = block_column(self, value)
+                    if child > column and self.line_of(value.pairs[0][0].start) > self.line_of(key.start):
+                        steps[child - column] += 1
+        return steps.most_common(1)[0][0] if steps else 2
+
+    def sequence_offset(self, near: Occurrence | None = None) -> int:
+        """How far block-sequence dashes sit right of their key (0 = flush, ``ports:\\n- x``).
+
+        Prefers the sequences of ``near`` (a mapping), then the file's majority.
+        """
+        def offsets(mapping: Occurrence) -> list[int]:
+            found = []
+            for key_occ, value_occ in mapping.pairs:
+                if value_occ.is_sequence and not value_occ.flow and not value_occ.alias and value_occ.items:
+                    found.append(block_column(self, value_occ) - (self.column_of(key_occ.start) - 1))
+            return found
+
+        if near is not None:
+            local = offsets(self.target(near))
+            if local:
+                return Counter(local).most_common(1)[0][0]
+        every: list[int] = []
+        for occ in self.walk():
+            if occ.is_mapping and not occ.flow:
+                every.extend(offsets(occ))
+        return Counter(every).most_common(1)[0][0] if every else self.indent_step()
+
+
+# parsing ----------------------------------------------------------------------
+
+def parse(path: str, source: Source) -> YamlDocument:
+    nodes = _compose(source.text)
+    anchors: dict[int, Occurrence] = {}
+    alias_counts: Counter[int] = Counter()
+    roots = [_occurrences(source.text, node, anchors, alias_counts, cursor=node.start_mark.index) for node in nodes]
+    for root in roots:
+        _mark_shared(root, anchors, alias_counts, inherited=False)
+        _check_duplicates(root)
+    budget = [MAX_EXPANDED_NODES]
+    data = [to_plain(node, {}, budget) for node in nodes]
+    return YamlDocument(path=path, source=source, roots=roots, data=data, anchors=anchors)
+
+
+def _compose(text: str) -> list[Any]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        return [node for node in yaml.compose_all(text) if node is not None]
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = _describe(error)
+        if mark is None:
+            raise Problem(message) from None
+        raise Problem(message, mark.line + 1, mark.column + 1) from None
+    except YAMLError as error:
+        raise Problem(f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise Problem("YAML nesting is too deep") from None
+
+
+def _describe(error: Any) -> str:
+    problem = (error.problem or "invalid YAML").strip()
+    if "'\\t'" in problem or "\\t" in problem:
+        return "tab character where YAML does not allow one (indent with spaces; remove tabs after values)"
+    context = (error.context or "").strip()
+    return f"invalid YAML: {context}: {problem}" if context else f"invalid YAML: {problem}"
+
+
+_ALIAS_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _alias_span(text: str, cursor: int, anchor: str) -> tuple[int, int]:
+    pattern = _ALIAS_CACHE.get(anchor)
+    if pattern is None:
+        pattern = _ALIAS_CACHE[anchor] = re.compile(r"\*" + re.escape(anchor) + r"(?![^\s,\]\}])")
+    match = pattern.search(text, cursor)
+    if match is None:  # pragma: no cover - ruamel only aliases what the text names
+        return cursor, cursor
+    return match.start(), match.end()
+
+
+def _occurrences(text: str, node: Any, anchors: dict[int, Occurrence], alias_counts: Counter[int], cursor: int) -> Occurrence:
+    if id(node) in anchors:
+        anchor = node.anchor if isinstance(node.anchor, str) else getattr(node.anchor, "value", None)
+        start, end = _alias_span(text, cursor, anchor or "")
+        alias_counts[id(node)] += 1
+        return Occurrence(node=node, start=start, end=end, alias=True)
+    occ = Occurrence(node=node, start=node.start_mark.index, end=node.end_mark.index)
+    if node.anchor is not None:
+        anchors[id(node)] = occ
+    position = occ.start
+    if node.id == "mapping":
+        for key, value in node.value:
+            key_occ = _occurrences(text, key, anchors, alias_counts, position)
+            position = max(position, key_occ.end)
+            value_occ = _occurrences(text, value, anchors, alias_counts, position)
+            position = max(position, _content_end(text, value_occ))
+            occ.pairs.append((key_occ, value_occ))
+    elif node.id == "sequence":
+        for item in node.value:
+            item_occ = _occurrences(text, item, anchors, alias_counts, position)
+            position = max(position, _content_end(text, item_occ))
+            occ.items.append(item_occ)
+    return occ
+
+
+def _mark_shared(occ: Occurrence, anchors: dict[int, Occurrence], alias_counts: Counter[int], inherited: bool) -> None:
+    occ.shared = inherited or (not occ.alias and alias_counts[id(occ.node)] > 0) or occ.alias
+    if occ.alias:
+        return
+    for key_occ, value_occ in occ.pairs:
+        _mark_shared(key_occ, anchors, alias_counts, occ.shared)
+        _mark_shared(value_occ, anchors, alias_counts, occ.shared)
+    for item in occ.items:
+        _mark_shared(item, anchors, alias_counts, occ.shared)
+
+
+def _check_duplicates(occ: Occurrence) -> None:
+    if occ.alias:
+        return
+    seen: dict[Any, Occurrence] = {}
+    for key_occ, value_occ in occ.pairs:
+        if key_occ.is_scalar:
+            name = "<<" if key_occ.node.tag == MERGE_TAG else key_occ.value
+            if name in seen:
+                first = seen[name]
+                hint = "; Compose >= 2.17 rejects this, use `<<: [*a, *b]`" if name == "<<" else ""
+                raise Problem(
+                    f'duplicate key "{name}" (first defined at {first.node.start_mark.line + 1}:{first.node.start_mark.column + 1}){hint}',
+                    key_occ.node.start_mark.line + 1,
+                    key_occ.node.start_mark.column + 1,
+                )
+            seen[name] = key_occ
+        _check_duplicates(value_occ)
+    for item in occ.items:
+        _check_duplicates(item)
+
+
+def _content_end(text: str, occ: Occurrence) -> int:
+    """Offset just past the last character that belongs to this occurrence's content."""
+    if occ.alias or occ.flow:
+        return occ.end
+    if occ.is_scalar:
+        if occ.style in ("|", ">"):
+            return occ.start + len(text[occ.start : occ.end].rstrip())
+        return occ.end
+    last = occ.items[-1] if occ.items else (occ.pairs[-1][1] if occ.pairs else None)
+    if last is None:
+        return occ.start
+    if occ.pairs and last.is_scalar and last.start == last.end:  # `key:` with nothing after it
+        colon = text.find(":", occ.pairs[-1][0].end)
+        return colon + 1 if colon != -1 else occ.pairs[-1][0].end
+    return _content_end(text, last)
+
+
+def content_end(doc: YamlDocument, occ: Occurrence) -> int:
+    return _content_end(doc.text, occ)
+
+
+def block_column(doc: YamlDocument, collection: Occurrence) -> int:
+    """0-based column of a block mapping's keys or a block sequence's dashes.
+
+    A node's own start may be an anchor or tag (``&defaults``) on the parent's line,
+    so the first entry tells where the keys really are.
+    """
+    if collection.is_mapping and collection.pairs:
+        return doc.column_of(collection.pairs[0][0].start) - 1
+    if collection.is_sequence and collection.items:
+        dash = doc.text.rfind("-", 0, collection.items[0].start)
+        return doc.column_of(dash) - 1
+    return doc.column_of(collection.start) - 1
+
+
+# plain data --------------------------------------------------------------------
+
+def to_plain(node: Any, memo: dict[int, Any], budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise Problem("aliases expand to too many nodes (an alias bomb?); skipped")
+    if id(node) in memo:
+        value, size = memo[id(node)]
+        budget[0] -= size
+        if budget[0] < 0:
+            raise Problem("aliases expand to too many nodes (an alias bomb?); skipped")
+        return value
+    before = budget[0]
+    if node.id == "scalar":
+        value = scalar_value(node.tag, node.value)
+    elif node.id == "sequence":
+        value = [to_plain(item, memo, budget) for item in node.value]
+    else:
+        value = _mapping_plain(node, memo, budget)
+    memo[id(node)] = (value, before - budget[0])
+    return value
+
+
+def _mapping_plain(node: Any, memo: dict[int, Any], budget: list[int]) -> dict[Any, Any]:
+    own: dict[Any, Any] = {}
+    merged: dict[Any, Any] = {}
+    for key, value in node.value:
+        if key.id == "scalar" and key.tag == MERGE_TAG:
+            sources = value.value if value.id == "sequence" else [value]
+            for source in sources:
+                plain = to_plain(source, memo, budget)
+                if isinstance(plain, dict):
+                    for merged_key, merged_value in plain.items():
+                        merged.setdefault(merged_key, merged_value)
+            continue
+        own[_hashable(to_plain(key, memo, budget))] = to_plain(value, memo, budget)
+    return {**{k: v for k, v in merged.items() if k not in own}, **own}
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((repr(k), _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+
+
+def scalar_value(tag: str, raw: str) -> Any:
+    if tag == STR_TAG:
+        return raw
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return raw.lower() in ("true", "yes", "on", "y")
+    if tag == "tag:yaml.org,2002:int" and _INT.match(raw):
+        return int(raw.replace("_", ""))
+    return Tagged(tag, raw)
+
+
+# rendering ------------------------------------------------------------------------
+
+_PLAIN_SAFE = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*|[0-9]+(\.[0-9]+)?[A-Za-z]+|\d{1,3}(\.\d{1,3}){3}")
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+
+
+def render_scalar(value: Any, quote: str = '"') -> str:
+    """A scalar as YAML text that every YAML 1.1 and 1.2 reader takes as the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Tagged):
+        return value.value
+    text = str(value)
+    if _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML11_WORDS:
+        return text
+    return quote_string(text, quote)
+
+
+def quote_string(text: str, quote: str = '"') -> str:
+    if quote == "'" and "\n" not in text:
+        return "'" + text.replace("'", "''") + "'"
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+@dataclass(frozen=True)
+class Style:
+    step: int = 2
+    sequence_offset: int = 2
+    quote: str = '"'
+
+
+def style_of(doc: YamlDocument, near: Occurrence | None = None) -> Style:
+    return Style(step=doc.indent_step(), sequence_offset=doc.sequence_offset(near), quote=doc.quote_char())
+
+
+def render_entries(entries: dict[str, Any], column: int, style: Style) -> list[str]:
+    """Block-style lines for ``key: value`` entries whose keys sit at ``column``."""
+    lines: list[str] = []
+    pad = " " * column
+    for key, value in entries.items():
+        key_text = render_scalar(key, style.quote)
+        if isinstance(value, dict) and value:
+            lines.append(f"{pad}{key_text}:")
+            lines.extend(render_entries(value, column + style.step, style))
+        elif isinstance(value, list) and value:
+            lines.append(f"{pad}{key_text}:")
+            lines.extend(render_items(value, column + style.sequence_offset, style))
+        else:
+            lines.append(f"{pad}{key_text}: {render_flow(value, style.quote)}")
+    return lines
+
+
+def render_items(items: list[Any], column: int, style: Style) -> list[str]:
+    lines: list[str] = []
+    pad = " " * column
+    for item in items:
+        if isinstance(item, dict) and item:
+            nested = render_entries(item, column + 2, style)
+            lines.append(f"{pad}- {nested[0].lstrip()}")
+            lines.extend(nested[1:])
+        else:
+            lines.append(f"{pad}- {render_flow(item, style.quote)}")
+    return lines
+
+
+def render_flow(value: Any, quote: str = '"') -> str:
+    if isinstance(value, dict):
+        inner = ", ".join(f"{render_scalar(k, quote)}: {render_flow(v, quote)}" for k, v in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(render_flow(v, quote) for v in value) + "]"
+    return render_scalar(value, quote)
+
+
+# edits ------------------------------------------------------------------------------
+
+def replace(occ: Occurrence, text: str) -> Edit:
+    return Edit(occ.start, occ.end, text)
+
+
+def insertion_point(doc: YamlDocument, mapping: Occurrence) -> int:
+    """Where a new last key of a block mapping goes.
+
+    After the last content line (and comment lines indented at least as deep as the
+    mapping's keys, which belong to it), before blank lines and shallower comments
+    that introduce the next item.
+    """
+    text = doc.text
+    column = block_column(doc, mapping)
+    end = content_end(doc, mapping)
+    newline = text.find("\n", end)
+    point = len(text) if newline == -1 else newline + 1
+    while point < len(text):
+        line_end = text.find("\n", point)
+        line = text[point : line_end if line_end != -1 else len(text)]
+        stripped = line.lstrip(" ")
+        if not stripped.startswith("#") or len(line) - len(stripped) < column:
+            break
+        point = len(text) if line_end == -1 else line_end + 1
+    return point
+
+
+def add_entries(doc: YamlDocument, mapping: Occurrence, entries: dict[str, Any], style: Style | None = None) -> Edit:
+    """Append ``entries`` to a mapping, in its own style (block or flow)."""
+    style = style or style_of(doc, mapping)
+    if mapping.flow:
+        return _add_flow_entries(doc, mapping, entries, style)
+    column = block_column(doc, mapping)
+    lines = render_entries(entries, column, style)
+    point = insertion_point(doc, mapping)
+    block = "\n".join(lines) + "\n"
+    if point == len(doc.text) and not doc.text.endswith("\n"):
+        block = "\n" + block.rstrip("\n")
+    return Edit(point, point, doc.source.with_newlines(block))
+
+
+def _add_flow_entries(doc: YamlDocument, mapping: Occurrence, entries: dict[str, Any], style: Style) -> Edit:
+    inner = ", ".join(f"{render_scalar(k, style.quote)}: {render_flow(v, style.quote)}" for k, v in entries.items())
+    return _flow_append(doc, mapping, inner)
+
+
+def append_items(doc: YamlDocument, sequence: Occurrence, items: list[Any], key: Occurrence | None = None) -> Edit:
+    """Append items to a sequence, in its own style."""
+    style = style_of(doc)
+    if sequence.flow:
+        return _flow_append(doc, sequence, ", ".join(render_flow(i, style.quote) for i in items))
+    column = block_column(doc, sequence)
+    lines = render_items(items, column, style)
+    point = insertion_point(doc, sequence)
+    block = "\n".join(lines) + "\n"
+    if point == len(doc.text) and not doc.text.endswith("\n"):
+        block = "\n" + block.rstrip("\n")
+    return Edit(point, point, doc.source.with_newlines(block))
+
+
+def _flow_append(doc: YamlDocument, collection: Occurrence, inner: str) -> Edit:
+    text = doc.text
+    close = collection.end - 1
+    body = text[collection.start + 1 : close]
+    stripped = body.rstrip()
+    if not stripped.strip():
+        return Edit(collection.start + 1, close, inner)
+    point = collection.start + 1 + len(stripped)
+    separator = " " if stripped.endswith(",") else ", "
+    return Edit(point, point, separator + inner)
+
+
+def set_block_value(doc: YamlDocument, key: Occurrence, value: Occurrence, new: Any, style: Style | None = None) -> Edit:
+    """Give an empty (null) or scalar value a new value; collections go on the following lines."""
+    style = style or style_of(doc)
+    if isinstance(new, (dict, list)) and new:
+        column = doc.column_of(key.start) - 1
+        if isinstance(new, dict):
+            lines = render_entries(new, column + style.step, style)
+        else:
+            lines = render_items(new, column + style.sequence_offset, style)
+        colon = doc.text.find(":", key.end)
+        block = doc.source.with_newlines("\n" + "\n".join(lines))
+        if value.start == value.end:  # `key:` and nothing else: keep a comment on that line in place
+            line_end = doc.text.find("\n", colon)
+            point = len(doc.text) if line_end == -1 else line_end
+            if doc.text[point - 1 : point] == "\r":
+                point -= 1
+            return Edit(point, point, block)
+        return Edit(colon + 1, value.end, block)
+    return Edit(value.start, value.end, render_flow(new, style.quote))
+
+
+# verification -------------------------------------------------------------------------
+
+def verify(before: YamlDocument | None, path: str, source: Source, changes: Any) -> tuple[YamlDocument, str] | str:
+    """The output must parse, and its data must be the input's data plus ``changes`` exactly."""
+    from dockwright.fixes import DELETE
+
+    try:
+        after = parse(path, source)
+    except Problem as problem:
+        return f"the output would not be valid YAML ({problem})"
+    expected = list(before.data) if before is not None else []
+    for change in changes:
+        while len(expected) <= change.document:
+            expected.append(None)
+        expected[change.document] = apply_change(expected[change.document], change.path, change.value, DELETE)
+    if len(expected) != len(after.data):
+        return f"the output has {len(after.data)} documents, expected {len(expected)}"
+    for index, (want, got) in enumerate(zip(expected, after.data)):
+        difference = first_difference(want, got, ())
+        if difference is not None:
+            where = "/".join(str(p) for p in difference) or "(document)"
+            return f"the output's data differs from the intended change at {where}"
+    return after, source.text
+
+
+def apply_change(data: Any, path: tuple[Any, ...], value: Any, delete: Any) -> Any:
+    """A copy of ``data`` with ``value`` at ``path``; containers on the path are copied, not mutated."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(data, list):
+        copy = list(data)
+        if rest:
+            copy[head] = apply_change(copy[head], rest, value, delete)
+        elif value is delete:
+            del copy[head]
+        elif head == len(copy):
+            copy.append(value)
+        else:
+            copy[head] = value
+        return copy
+    copy = dict(data) if isinstance(data, dict) else {}
+    if rest:
+        copy[head] = apply_change(copy.get(head), rest, value, delete)
+    elif value is delete:
+        copy.pop(head, None)
+    else:
+        copy[head] = value
+    return copy
+
+
+def first_difference(want: Any, got: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if isinstance(want, dict) and isinstance(got, dict):
+        for key in list(want) + [k for k in got if k not in want]:
+            if key not in want or key not in got:
+                return (*path, key)
+            found = first_difference(want[key], got[key], (*path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(want, list) and isinstance(got, list):
+        if len(want) != len(got):
+            return path
+        for index, (a, b) in enumerate(zip(want, got)):
+            found = first_difference(a, b, (*path, index))
+            if found is not None:
+                return found
+        return None
+    if type(want) is not type(got) or want != got:
+        return path
+    return None
+
+
+# adding nested keys ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Addition:
+    """Edits and intended data changes that add keys under a mapping, or why it cannot."""
+
+    edits: tuple[Edit, ...] = ()
+    changes: tuple[tuple[tuple[Any, ...], Any], ...] = ()
+    notes: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+def deep_merge(base: Any, additions: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with the keys of ``additions`` it lacks (existing values always win)."""
+    merged = dict(base) if isinstance(base, dict) else {}
+    for key, value in additions.items():
+        if key in merged and isinstance(merged[key], dict) and isinstance(value, dict):
+            merged[key] = deep_merge(merged[key], value)
+        elif key not in merged:
+            merged[key] = value
+    return merged
+
+
+def add_missing(doc: YamlDocument, mapping: Occurrence, path: tuple[Any, ...], data: Any, additions: dict[str, Any]) -> Addition:
+    """Add the keys of ``additions`` that ``mapping`` (at data ``path``, holding ``data``) lacks.
+
+    Existing values are never overwritten. A nested mapping that the node owns is
+    descended into; one that arrives through ``<<`` or an alias is replaced by a local
+    copy that keeps the inherited keys, so no other user of the anchor changes.
+    """
+    mapping = doc.target(mapping)
+    if mapping.shared:
+        return Addition(reason="it is defined in an anchor that other entries use")
+    edits: list[Edit] = []
+    changes: list[tuple[tuple[Any, ...], Any]] = []
+    notes: list[str] = []
+    absent: dict[str, Any] = {}
+    data = data if isinstance(data, dict) else {}
+    for key, wanted in additions.items():
+        if key not in data:
+            absent[key] = wanted
+            continue
+        if not isinstance(wanted, dict) or (isinstance(data[key], dict) and not _missing(data[key], wanted)):
+            continue
+        raw = mapping.own(key)
+        merged = deep_merge(data[key], wanted)
+        if raw is None:  # inherited through `<<`: a local copy keeps the merged keys
+            absent[key] = merged
+            notes.append(f"{key} is inherited through a merge key; added a local {key} that keeps the inherited keys")
+            continue
+        key_occ, value_occ = raw
+        if value_occ.is_mapping and not value_occ.alias and not value_occ.shared:
+            nested = add_missing(doc, value_occ, (*path, key), data[key], wanted)
+            if nested.reason:
+                return nested
+            edits.extend(nested.edits)
+            changes.extend(nested.changes)
+            notes.extend(nested.notes)
+            continue
+        if value_occ.is_null or value_occ.alias:
+            if value_occ.alias:
+                notes.append(f"{key} was an alias; replaced it with a local copy")
+            edits.append(_replace_value(doc, mapping, key_occ, value_occ, merged))
+            changes.append(((*path, key), merged))
+            continue
+        return Addition(reason=f"{'/'.join(map(str, (*path, key)))} is not a mapping")
+    if absent:
+        edits.append(add_entries(doc, mapping, absent, style_of(doc, mapping)))
+        changes.extend(((*path, key), value) for key, value in absent.items())
+    return Addition(tuple(edits), tuple(changes), tuple(notes))
+
+
+def _missing(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    for key, value in wanted.items():
+        if key not in existing:
+            return True
+        if isinstance(value, dict) and isinstance(existing[key], dict) and _missing(existing[key], value):
+            return True
+    return False
+
+
+def _replace_value(doc: YamlDocument, parent: Occurrence, key: Occurrence, value: Occurrence, new: Any) -> Edit:
+    style = style_of(doc, parent)
+    if parent.flow or value.flow:
+        return Edit(value.start, value.end if not (value.is_null and value.start == value.end) else value.start, render_flow(new, style.quote))
+    return set_block_value(doc, key, value, new, style)
+
+
+# removing entries --------------------------------------------------------------------------
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _entry_end(doc: YamlDocument, occ: Occurrence, column: int) -> int:
+    """End of the line holding ``occ``'s last content, plus deeper comment lines after it."""
+    text = doc.text
+    newline = text.find("\n", _content_end(text, occ))
+    point = len(text) if newline == -1 else newline + 1
+    while point < len(text):
+        line_end = text.find("\n", point)
+        line = text[point : line_end if line_end != -1 else len(text)]
+        stripped = line.lstrip(" ")
+        if not stripped.startswith("#") or len(line) - len(stripped) <= column:
+            break
+        point = len(text) if line_end == -1 else line_end + 1
+    return point
+
+
+def remove_entry(doc: YamlDocument, mapping: Occurrence, key: str) -> Edit | None:
+    """Delete ``key`` and its value (with the comment on its lines). None when the text
+    does not allow a clean cut (the key shares its line with a ``- `` or another key)."""
+    mapping = doc.target(mapping)
+    if mapping.shared:
+        return None
+    for index, (key_occ, value_occ) in enumerate(mapping.pairs):
+        if not (key_occ.is_scalar and key_occ.value == key and key_occ.node.tag != MERGE_TAG):
+            continue
+        if mapping.flow:
+            return _remove_flow(doc, mapping, index, [(k.start, v.end if not (v.is_scalar and v.start == v.end) else k.end + 1) for k, v in mapping.pairs])
+        start = _line_start(doc.text, key_occ.start)
+        if doc.text[start : key_occ.start].strip():
+            return None
+        column = key_occ.start - start
+        last = value_occ if not (value_occ.is_scalar and value_occ.start == value_occ.end) else key_occ
+        return Edit(start, _entry_end(doc, last, column), "")
+    return None
+
+
+def remove_item(doc: YamlDocument, sequence: Occurrence, index: int) -> Edit | None:
+    sequence = doc.target(sequence)
+    if sequence.shared or not 0 <= index < len(sequence.items):
+        return None
+    if sequence.flow:
+        return _remove_flow(doc, sequence, index, [(i.start, i.end) for i in sequence.items])
+    item = sequence.items[index]
+    dash = doc.text.rfind("-", 0, item.start)
+    start = _line_start(doc.text, dash)
+    if doc.text[start:dash].strip():
+        return None
+    return Edit(start, _entry_end(doc, item, dash - start), "")
+
+
+def _remove_flow(doc: YamlDocument, collection: Occurrence, index: int, spans: list[tuple[int, int]]) -> Edit:
+    start, end = spans[index]
+    if index + 1 < len(spans):
+        return Edit(start, spans[index + 1][0], "")
+    if index > 0:
+        previous_end = spans[index - 1][1]
+        comma = doc.text.find(",", previous_end, start)
+        return Edit(comma if comma != -1 else previous_end, end, "")
+    return Edit(collection.start + 1, collection.end - 1, "")
