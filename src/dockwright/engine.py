@@ -113,6 +113,7 @@ class Project:
     def __init__(self, config: Config, states: dict[Path, FileState]):
         self.config = config
         self._states = states
+        self._texts: dict[Path, str | None] = {}
 
     def documents(self, kind: str | None = None) -> list[Any]:
         return [s.document for s in self._states.values() if s.document is not None and (kind is None or s.kind == kind)]
@@ -128,6 +129,23 @@ class Project:
     def document(self, path: str | Path) -> Any:
         state = self._states.get(Path(path).resolve())
         return state.document if state else None
+
+    def read_text(self, path: str | Path) -> str | None:
+        """A file beside the documents (package.json, next.config.js), or None.
+
+        Transforms read other files only through here, so that they stay free of IO
+        the engine does not know about.
+        """
+        resolved = Path(path).resolve()
+        if resolved not in self._texts:
+            try:
+                self._texts[resolved] = resolved.read_text(encoding="utf-8") if resolved.is_file() else None
+            except (OSError, UnicodeDecodeError):
+                self._texts[resolved] = None
+        return self._texts[resolved]
+
+    def exists(self, path: str | Path) -> bool:
+        return Path(path).exists()
 
 
 @dataclass(frozen=True)
