@@ -1,0 +1,90 @@
+"""apt-get: install without recommended packages, and remove the package lists in the same RUN.
+
+## What it does
+Two fixes for `apt-get install` (and `apt install`) in a `RUN`:
+
+- DW253 adds `--no-install-recommends` right after `install`.
+- DW254 appends `&& rm -rf /var/lib/apt/lists/*` to the end of the RUN's command line,
+  before a trailing `# comment` (never inside it), when the RUN does not remove the
+  lists already.
+
+## Why
+Recommended packages are installed by default and often double an image's size
+(hadolint DL3015). The package lists that `apt-get update` downloads stay in the layer
+unless the same RUN deletes them; a later RUN cannot shrink an earlier layer (DL3009).
+
+## Example
+```dockerfile
+# before
+RUN apt-get update && apt-get install -y curl  # fetch tool
+# after
+RUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*  # fetch tool
+```
+
+## Fix safety
+DW253 is unsafe: a program may rely on a package that was only recommended (a
+`ca-certificates` or a locale, say); add it to the install line by name. DW254 is
+safe: the lists are only needed by a later `apt-get install`, and a RUN that installs
+without its own `apt-get update` still works from the lists of its own run. RUNs with
+a cache mount (`--mount=type=cache`), heredoc bodies and exec-form RUNs are left alone.
+
+## Options
+None.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from dockwright.documents.dockerfile import DockerfileDocument
+from dockwright.fixes import Applicability, Fix, Notice, Rule
+from dockwright.transforms._dockerfile import fix_at
+from dockwright.transforms._dockerfile_run import append_to_run, find
+
+INSTALL = r"apt(?:-get)?\s+(?:-\S+\s+)*install\b"
+CLEANUP = " && rm -rf /var/lib/apt/lists/*"
+
+
+def no_install_recommends(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
+    for found in find(doc, INSTALL):
+        if found.has("--no-install-recommends", "--install-recommends"):
+            continue
+        edit = found.insert_after_verb(" --no-install-recommends")
+        yield fix_at("DW253", "apt-get install: add --no-install-recommends", found.instruction, (edit,), unsafe=True)
+
+
+def remove_package_lists(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
+    seen: set[int] = set()
+    for found in find(doc, INSTALL):
+        instruction = found.instruction
+        if instruction.index in seen or "/var/lib/apt/lists" in instruction.args.text:
+            continue
+        seen.add(instruction.index)
+        edit = append_to_run(instruction, CLEANUP)
+        if edit is None:
+            yield Notice("DW254", "this RUN's command line ends in a way that an appended cleanup would change; remove /var/lib/apt/lists/* by hand", instruction.start, ("instruction", instruction.index))
+            continue
+        yield fix_at("DW254", "apt-get: remove /var/lib/apt/lists/* in the same RUN", instruction, (edit,))
+
+
+RULES = [
+    Rule(
+        code="DW253",
+        name="dockerfile-apt-install-recommends",
+        phase=2,
+        kind="dockerfile",
+        applicability=Applicability.UNSAFE,
+        title="Install apt packages with --no-install-recommends",
+        check=no_install_recommends,
+        doc=__doc__ or "",
+    ),
+    Rule(
+        code="DW254",
+        name="dockerfile-apt-lists-kept",
+        phase=2,
+        kind="dockerfile",
+        applicability=Applicability.SAFE,
+        title="Remove /var/lib/apt/lists in the RUN that installs",
+        check=remove_package_lists,
+        doc=__doc__ or "",
+    ),
+]
