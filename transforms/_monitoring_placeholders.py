@@ -1,0 +1,69 @@
+"""Find ``${VAR}`` placeholders in an Alertmanager config and decide, field by field,
+whether a ``*_file`` twin can take the value (DW104)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from dockwright.documents.alertmanager import FileField, Placeholder, Version, describe, file_field_for, placeholders, show_version, whole_placeholder
+from dockwright.documents.yaml import Occurrence, YamlDocument
+from dockwright.transforms._monitoring import walk_scalars
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One string of the config that holds placeholders."""
+
+    path: tuple[Any, ...]
+    key: Occurrence | None
+    value: Occurrence
+    found: tuple[Placeholder, ...]
+    file_field: FileField | None
+    movable: bool  # the whole value is one placeholder and a *_file twin exists in this version
+    reason: str  # why it cannot move (empty when it can)
+
+    @property
+    def variable(self) -> str:
+        return self.found[0].name
+
+    @property
+    def where(self) -> str:
+        return describe(self.path)
+
+    @property
+    def names(self) -> str:
+        return ", ".join(dict.fromkeys("${" + p.name + "}" for p in self.found))
+
+
+def findings(doc: YamlDocument, version: Version, image: str) -> Iterator[Finding]:
+    for path, key, value in walk_scalars(doc, doc.root):
+        text = value.value
+        if not isinstance(text, str) or "$" not in text or value.node.tag != "tag:yaml.org,2002:str":
+            continue
+        found = tuple(placeholders(text))
+        if not found:
+            continue
+        twin = file_field_for(path)
+        reason = _obstacle(doc, path, key, value, text, twin, version, image)
+        yield Finding(path, key, value, found, twin, not reason, reason)
+
+
+def _obstacle(doc: YamlDocument, path: tuple[Any, ...], key: Occurrence | None, value: Occurrence, text: str, twin: FileField | None, version: Version, image: str) -> str:
+    if twin is None:
+        return "the field has no *_file form"
+    if whole_placeholder(text) is None:
+        return f"the placeholder is only part of the value, so {twin.file_field} cannot hold it"
+    if version < twin.since:
+        return f"{twin.file_field} requires Alertmanager >= {show_version(twin.since)} (image is {image}); upgrade the image"
+    if key is None or key.shared or value.shared or value.style in ("|", ">"):
+        return "the value is shared through an anchor or written as a block; move it by hand"
+    parent = doc.plain
+    for part in path[:-1]:
+        parent = parent[part]
+    if isinstance(parent, dict) and twin.file_field in parent:
+        return f"{twin.file_field} is already set next to it (they are mutually exclusive)"
+    return ""
+
+
+def secret_name(variable: str) -> str:
+    return variable.lower()

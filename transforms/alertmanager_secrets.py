@@ -1,0 +1,160 @@
+"""Move Alertmanager secrets out of `${VAR}` placeholders into `*_file` fields fed by compose secrets.
+
+## What it does
+Finds `${VAR}`, `$VAR` and `${VAR:-default}` in every string of an Alertmanager config
+(the file with `route:` and `receivers:`). For a field that has a `*_file` twin in the
+Alertmanager version that runs the file (read from the image tag of the compose service
+that mounts it; `latest` or no tag counts as the newest release), it rewrites
+`field: ${VAR}` to `field_file: /run/secrets/<var>` in place, keeping comments and
+quoting. In the compose file it adds a top-level secret per variable whose source is
+the environment variable, lists the secret under the Alertmanager service, and removes
+the service's `environment:` entries that only passed those variables through.
+
+Placeholders in fields without a `*_file` twin (`smtp_smarthost`, `smtp_from`, an email
+`to`, a Slack `channel`, ...), in a field the pinned version lacks, or inside a longer
+string are reported with their line.
+
+## Why
+Alertmanager never expands environment variables in its config file. A `${SLACK_WEBHOOK_URL}`
+in a URL field stops it at load; a `${TELEGRAM_BOT_TOKEN}` or `${SMTP_PASSWORD}` in a
+token or password field is taken literally, passes `amtool check-config`, and fails only
+when the first alert should go out.
+
+## Example
+```yaml
+# alertmanager.yml, before
+receivers:
+  - name: oncall
+    telegram_configs:
+      - bot_token: ${TELEGRAM_BOT_TOKEN}
+        chat_id: -1001234567890
+# after
+receivers:
+  - name: oncall
+    telegram_configs:
+      - bot_token_file: /run/secrets/telegram_bot_token
+        chat_id: -1001234567890
+# docker-compose.yml, after
+services:
+  alertmanager:
+    image: prom/alertmanager:v0.27.0
+    secrets:
+      - telegram_bot_token
+secrets:
+  telegram_bot_token:
+    environment: TELEGRAM_BOT_TOKEN
+```
+
+## Fix safety
+Safe: the value Alertmanager reads is the one the placeholder named, now actually
+delivered. Compose >= 2.23 reads `environment:` secrets; for older Compose set
+`secret_source = "file"`. Nothing is changed when no compose service mounts the file
+(there would be nothing to feed the secret file), when the service is defined by a
+shared anchor, or when a top-level secret of that name already has another source.
+The unsafe variant renders the whole config through Compose `configs:` when
+placeholders remain in fields without a `*_file` form (see `--unsafe-fixes`).
+Secret values are never read: only variable names appear in messages and output.
+
+## Options
+```toml
+[tool.dockwright.DW104]
+secret_source = "file"   # `file: ./secrets/<name>` instead of `environment: VAR` (Compose < 2.23)
+```
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from dockwright.documents.alertmanager import version_of_tag
+from dockwright.documents import compose
+from dockwright.documents.yaml import YamlDocument
+from dockwright.edits import Edit
+from dockwright.fixes import DELETE, Applicability, Change, Fix, Notice, Rule
+from dockwright.transforms._monitoring import Runner, runners, value_text
+from dockwright.transforms._monitoring_placeholders import Finding, findings, secret_name
+from dockwright.transforms._monitoring_secrets import wire_secrets
+from dockwright.transforms._monitoring_template import CONFIG_NAME, render_through_configs
+
+CODE = "DW104"
+SECRETS_DIR = "/run/secrets"
+
+
+def check(project: Any, context: Any) -> Iterator[Fix | Notice]:
+    for doc in project.documents("alertmanager"):
+        yield from _check_config(project, doc, context.options)
+
+
+def _check_config(project: Any, doc: YamlDocument, options: dict[str, Any]) -> Iterator[Fix | Notice]:
+    running = runners(project, doc.path, "alertmanager")
+    image = str(running[0].service.data.get("image") or "") if running else ""
+    version, known = version_of_tag(compose.image_tag(image))
+    found = list(findings(doc, version, image or "unknown"))
+    if not found:
+        return
+    if not running and _rendered_by_compose(project):
+        return  # the unsafe fix moved the running config into compose configs:
+    if not running:
+        for finding in found:
+            yield _notice(doc, finding, "no compose service mounts this file, so there is no secret to wire; use a *_file field with a mounted file")
+        return
+    if not known:
+        yield Notice(CODE, f"cannot read the Alertmanager version from image {image!r}; assuming the newest release", 0, file=doc.path, severity="info")
+    movable = [f for f in found if f.movable]
+    for finding in found:
+        if not finding.movable:
+            yield _notice(doc, finding, finding.reason)
+    if movable:
+        yield from _move(doc, running[0], movable, options)
+    else:
+        yield from render_through_configs(doc, running[0], [f for f in found if not f.movable], code=CODE)
+
+
+def _rendered_by_compose(project: Any) -> bool:
+    return any(CONFIG_NAME in (((d.plain or {}).get("configs") or {}) if isinstance(d.plain, dict) else {}) for d in project.documents("compose"))
+
+
+def _notice(doc: YamlDocument, finding: Finding, reason: str) -> Notice:
+    message = f"{finding.where} uses {finding.names}, which Alertmanager never expands; {reason}"
+    return Notice(CODE, message, finding.value.start, finding.path, file=doc.path)
+
+
+def _move(doc: YamlDocument, runner: Runner, movable: list[Finding], options: dict[str, Any]) -> Iterator[Fix | Notice]:
+    secrets = {secret_name(f.variable): f.variable for f in movable}
+    wiring = wire_secrets(runner.doc, runner.service, secrets, source=str(options.get("secret_source", "environment")))
+    if wiring.reason:
+        yield Notice(CODE, f"secrets not moved: {wiring.reason}", runner.service.key.start, file=runner.doc.path)
+        return
+    for note in wiring.notes:
+        yield Notice(CODE, note, runner.service.key.start, file=runner.doc.path, severity="info")
+    edits: list[Edit] = []
+    changes: list[Change] = []
+    for finding in movable:
+        edits.extend(_rename(doc, finding))
+        target = f"{SECRETS_DIR}/{secret_name(finding.variable)}"
+        changes += [Change(finding.path, DELETE), Change((*finding.path[:-1], finding.file_field.file_field), target)]
+    group = f"{CODE}:{doc.path}"
+    fields = ", ".join(f.where for f in movable)
+    yield Fix(CODE, f"read {fields} from secret files instead of ${{VAR}} placeholders", tuple(edits), tuple(changes), movable[0].value.start, file=doc.path, group=group)
+    names = ", ".join(secrets)
+    yield Fix(CODE, f"{runner.service.name}: add secrets {names} from the environment", wiring.edits, wiring.changes, runner.service.key.start, file=runner.doc.path, group=group)
+
+
+def _rename(doc: YamlDocument, finding: Finding) -> list[Edit]:
+    key, value = finding.key, finding.value
+    new_key = finding.file_field.file_field
+    key_text = value_text(doc, key, new_key) if key.style in ("'", '"') else new_key
+    target = f"{SECRETS_DIR}/{secret_name(finding.variable)}"
+    return [Edit(key.start, key.end, key_text), Edit(value.start, value.end, value_text(doc, value, target))]
+
+
+RULE = Rule(
+    code=CODE,
+    name="alertmanager-env-placeholders",
+    phase=1,
+    kind="project",
+    applicability=Applicability.SAFE,
+    title="Move Alertmanager ${VAR} secrets to *_file fields and compose secrets",
+    check=check,
+    doc=__doc__ or "",
+    options={"reads": ("alertmanager", "compose")},
+)
