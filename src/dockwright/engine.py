@@ -154,6 +154,7 @@ class Context:
     options: dict[str, Any]
     project: Project
     config: Config
+    selected: frozenset[str] = frozenset()  # codes of every rule in this run, for fixes that build on another
 
 
 # selection -------------------------------------------------------------------
@@ -303,7 +304,7 @@ def _project_kinds(rules: list[Rule]) -> set[str]:
 def _collect(rules, states, project, config, options, outcome, seen_notices) -> list[tuple[FileState, Fix]]:
     collected: list[tuple[FileState, Fix]] = []
     for rule in rules:
-        for state, found in _run_rule(rule, states, project, config):
+        for state, found in _run_rule(rule, states, project, config, frozenset(r.code for r in rules)):
             target = _target_state(state, found, states, config)
             if isinstance(found, Notice):
                 _notice(target or state, found, outcome, seen_notices)
@@ -319,19 +320,19 @@ def _collect(rules, states, project, config, options, outcome, seen_notices) -> 
     return collected
 
 
-def _run_rule(rule: Rule, states: dict[Path, FileState], project: Project, config: Config):
+def _run_rule(rule: Rule, states: dict[Path, FileState], project: Project, config: Config, selected: frozenset[str] = frozenset()):
     options = config.options(rule.code, rule.name)
     if rule.kind == "project":
         anchor = next(iter(states.values()), None)
         if anchor is None:
             return
-        for found in rule.check(project, Context("prod", options, project, config)):
+        for found in rule.check(project, Context("prod", options, project, config, selected)):
             yield anchor, found
         return
     for state in list(states.values()):
         if state.kind != rule.kind or state.document is None or state.env not in rule.environments:
             continue
-        for found in rule.check(state.document, Context(state.env, options, project, config)):
+        for found in rule.check(state.document, Context(state.env, options, project, config, selected)):
             yield state, found
 
 
