@@ -66,7 +66,7 @@ def compose_config(path: Path, *, env: dict[str, str] | None = None, extra: tupl
     environment.pop("COMPOSE_FILE", None)
     return subprocess.run(
         [binary, "-f", str(path), "--project-directory", str(path.parent), "config", "--no-path-resolution", *extra],
-        capture_output=True, text=True, env=environment, timeout=60,
+        capture_output=True, text=True, env=environment, timeout=60, cwd=path.parent,
     )
 
 

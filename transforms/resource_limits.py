@@ -42,8 +42,11 @@ services:
 
 ## Fix safety
 Safe: limits only bound what a service may use; the profiles leave room for normal
-load. Services that set legacy `mem_limit`/`cpus`/`pids_limit` are left alone, because
-Compose rejects a project whose legacy keys and `deploy.resources.limits` disagree.
+load. A service that already uses the legacy service-level keys (`mem_limit`, `cpus`,
+`pids_limit`, ...) never gets `deploy.resources.limits`, because Compose rejects a
+project whose legacy keys and `deploy.resources.limits` disagree; the missing one of
+`cpus`/`mem_limit` is added in that same legacy style instead, and existing values are
+never changed.
 Limits that arrive through a merge key (`<<: *defaults`) or `extends` count as present.
 When `deploy` itself arrives through a merge key, the service gets a local `deploy`
 that keeps the inherited keys, so no other service changes. Files that declare
@@ -67,7 +70,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Tagged, YamlDocument, add_missing
+from dockwright.documents.yaml import Tagged, YamlDocument, add_missing, render_scalar
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 
 CODE = "DW103"
@@ -90,17 +93,22 @@ PROFILES: dict[str, dict[str, str]] = {
 def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
     version = str(doc.plain.get("version", "")) if isinstance(doc.plain, dict) else ""
     legacy_format = version.startswith("2") or version.startswith("1")
+    told = False
     for service in compose.services(doc):
         if _has_limits(doc, service.data, context):
             continue
-        if any(key in service.data for key in LEGACY_KEYS) and not legacy_format:
-            continue
+        legacy = any(key in service.data for key in LEGACY_KEYS)
+        if legacy and _deploy_limits_of(service.data):
+            continue  # both styles already: any addition risks Compose's "distinct values" error
         profile = profile_for(service.name, service.data, context.options)
         path = ("services", service.name)
-        if legacy_format:
+        if legacy_format or legacy:
             yield from _legacy_limits(doc, service, path, profile)
-        else:
-            yield from _deploy_limits(doc, service, path, profile)
+            continue
+        if version.startswith("3") and not told:
+            told = True
+            yield Notice(CODE, "docker-compose v1 ignores deploy.resources for version 3 files unless run with --compatibility; Compose v2 applies it", _version_offset(doc), ("version",), severity="info")
+        yield from _deploy_limits(doc, service, path, profile)
 
 
 def profile_for(name: str, service: dict[str, Any], options: dict[str, Any]) -> dict[str, str]:
@@ -112,10 +120,23 @@ def profile_for(name: str, service: dict[str, Any], options: dict[str, Any]) -> 
     return profile
 
 
-def _has_limits(doc: YamlDocument, service: dict[str, Any], context: Any, depth: int = 0) -> bool:
-    resources = (service.get("deploy") or {}).get("resources") if isinstance(service.get("deploy"), dict) else None
+def _deploy_limits_of(service: dict[str, Any]) -> dict[str, Any] | None:
+    deploy = service.get("deploy")
+    resources = deploy.get("resources") if isinstance(deploy, dict) else None
     limits = resources.get("limits") if isinstance(resources, dict) else None
-    if isinstance(limits, dict) and "cpus" in limits and "memory" in limits:
+    return limits if isinstance(limits, dict) else None
+
+
+def _version_offset(doc: YamlDocument) -> int | None:
+    found = doc.lookup(doc.root, "version") if doc.root is not None else None
+    return found[0].start if found else None
+
+
+def _has_limits(doc: YamlDocument, service: dict[str, Any], context: Any, depth: int = 0) -> bool:
+    limits = _deploy_limits_of(service)
+    if limits is not None and "cpus" in limits and "memory" in limits:
+        return True
+    if "cpus" in service and "mem_limit" in service:
         return True
     extends = service.get("extends")
     if depth > 5 or extends is None:
@@ -140,13 +161,20 @@ def _extended(doc: YamlDocument, extends: Any, context: Any) -> Any:
 def _deploy_limits(doc: YamlDocument, service: compose.Service, path: tuple[Any, ...], profile: dict[str, str]) -> Iterator[Fix | Notice]:
     limits = {"cpus": profile["cpus"], "memory": profile["memory"]}
     resources: dict[str, Any] = {"limits": limits}
-    existing = ((service.data.get("deploy") or {}) if isinstance(service.data.get("deploy"), dict) else {}).get("resources")
-    if not (isinstance(existing, dict) and "reservations" in existing):
+    deploy = service.data.get("deploy")
+    existing = deploy.get("resources") if isinstance(deploy, dict) else None
+    if not (isinstance(existing, dict) and ("reservations" in existing or "limits" in existing)):
         resources["reservations"] = {"memory": profile["reservation"]}
+    shadowed = False
     if service.node.shared or doc.target(service.node).shared:
-        yield Notice(CODE, f"{service.name}: the service is defined by an anchor that other services use; add limits there", service.key.start, path)
-        return
-    addition = add_missing(doc, service.node, path, service.data, {"deploy": {"resources": resources}})
+        users = compose.mergers(doc, service)
+        if users is None or any(not _gets_own_deploy(doc, other) for other in users):
+            yield Notice(CODE, f"{service.name}: other services merge this service's anchor; limits added here would reach them too", service.key.start, path)
+            return
+        if any("deploy" not in doc.target(other.node).keys() for other in users):
+            return  # they get their own deploy in this pass; this service's turn is the next pass
+        shadowed = True
+    addition = add_missing(doc, service.node, path, service.data, {"deploy": {"resources": resources}}, shadowed=shadowed)
     if addition.reason:
         yield Notice(CODE, f"{service.name}: limits not added: {addition.reason}", service.key.start, path)
         return
@@ -157,20 +185,27 @@ def _deploy_limits(doc: YamlDocument, service: compose.Service, path: tuple[Any,
     yield Fix(CODE, message, addition.edits, changes, service.key.start, path)
 
 
+def _gets_own_deploy(doc: YamlDocument, service: compose.Service) -> bool:
+    """Whether a service that merges another one owns ``deploy``, or will once this fix adds it."""
+    if "deploy" in doc.target(service.node).keys():
+        return True
+    return not any(key in service.data for key in LEGACY_KEYS) and not doc.target(service.node).shared
+
+
 def _legacy_limits(doc: YamlDocument, service: compose.Service, path: tuple[Any, ...], profile: dict[str, str]) -> Iterator[Fix | Notice]:
-    if any(key in service.data for key in ("mem_limit", "cpus")):
-        return
-    wanted = {
+    wanted: dict[str, Any] = {
         "cpus": Tagged("tag:yaml.org,2002:float", profile["cpus"]),
         "mem_limit": profile["memory"].lower(),
-        "mem_reservation": profile["reservation"].lower(),
     }
+    if not any(key in service.data for key in LEGACY_KEYS):
+        wanted["mem_reservation"] = profile["reservation"].lower()
     wanted = {k: v for k, v in wanted.items() if k not in service.data}
     addition = add_missing(doc, service.node, path, service.data, wanted)
     if addition.reason:
         yield Notice(CODE, f"{service.name}: limits not added: {addition.reason}", service.key.start, path)
         return
-    message = f"{service.name}: add {profile['family']} limits (cpus {profile['cpus']}, mem_limit {wanted['mem_limit']}) in the 2.x format"
+    added = ", ".join(f"{k} {render_scalar(v)}" for k, v in wanted.items())
+    message = f"{service.name}: add {profile['family']} limits ({added}) as service-level keys, the style the file uses"
     yield Fix(CODE, message, addition.edits, tuple(Change(p, v) for p, v in addition.changes), service.key.start, path)
 
 

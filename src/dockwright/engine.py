@@ -234,7 +234,7 @@ def _load_bytes(candidate: discover.Candidate, data: bytes, config: Config, kind
         document = load_document(kind, display, source)
     except Problem as problem:
         if ours_by_name:
-            messages.append(Message(display, problem.line, problem.column, "", problem.message, "error"))
+            messages.extend(Message(display, p.line, p.column, "", p.message, "error") for p in problem.every())
         return None
     if not dockerfile:
         kind = discover.yaml_kind(name, document.plain) or ""

@@ -38,6 +38,25 @@ def services(doc: YamlDocument) -> Iterator[Service]:
             yield Service(str(name), key_occ, value_occ, service_data)
 
 
+def mergers(doc: YamlDocument, service: Service) -> list[Service] | None:
+    """The other services that merge this service's mapping (``<<: *web``).
+
+    None when the mapping is shared some other way (an alias used as a whole
+    service, or an anchor used outside ``services``), which the caller cannot reason about.
+    """
+    node = doc.target(service.node).node
+    found: list[Service] = []
+    for other in services(doc):
+        if other.name == service.name:
+            continue
+        mapping = doc.target(other.node)
+        if mapping.node is node:
+            return None
+        if any(source.node is node for source in mapping.merge_sources()):
+            found.append(other)
+    return found
+
+
 def image_name(image: Any) -> str:
     """``registry.example.com:5000/library/postgres:15-alpine@sha..`` -> ``postgres``."""
     if not isinstance(image, str):
@@ -86,5 +105,5 @@ def family(name: str, service: dict[str, Any]) -> str:
     return "default"
 
 
-APP_NAMES = re.compile(r"\b(web|app|api|frontend|backend|server|next|nextjs|ui)\b", re.I)
+APP_NAMES = re.compile(r"\b(web|app|api|frontend|backend|next|nextjs|ui)\b", re.I)
 WORKER_NAMES = re.compile(r"worker|queue|jobs?\b|consumer|scheduler|cron", re.I)

@@ -14,6 +14,10 @@ class Problem(Exception):
     message: str
     line: int = 1
     column: int = 1
+    more: tuple["Problem", ...] = ()  # further problems of the same file, each its own line
+
+    def every(self) -> tuple["Problem", ...]:
+        return (self, *self.more)
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.message}"

@@ -265,9 +265,12 @@ def parse(path: str, source: Source) -> YamlDocument:
     anchors: dict[int, Occurrence] = {}
     alias_counts: Counter[int] = Counter()
     roots = [_occurrences(source.text, node, anchors, alias_counts, cursor=node.start_mark.index) for node in nodes]
+    duplicates: list[Problem] = []
     for root in roots:
         _mark_shared(root, anchors, alias_counts, inherited=False)
-        _check_duplicates(root)
+        _check_duplicates(root, duplicates)
+    if duplicates:
+        raise Problem(duplicates[0].message, duplicates[0].line, duplicates[0].column, tuple(duplicates[1:]))
     budget = [MAX_EXPANDED_NODES]
     data = [to_plain(node, {}, budget) for node in nodes]
     return YamlDocument(path=path, source=source, roots=roots, data=data, anchors=anchors)
@@ -282,7 +285,7 @@ def _compose(text: str) -> list[Any]:
         return [node for node in yaml.compose_all(text) if node is not None]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        message = _describe(error)
+        message = _describe(error, text, mark)
         if mark is None:
             raise Problem(message) from None
         raise Problem(message, mark.line + 1, mark.column + 1) from None
@@ -292,10 +295,13 @@ def _compose(text: str) -> list[Any]:
         raise Problem("YAML nesting is too deep") from None
 
 
-def _describe(error: Any) -> str:
+def _describe(error: Any, text: str, mark: Any) -> str:
     problem = (error.problem or "invalid YAML").strip()
     if "'\\t'" in problem or "\\t" in problem:
-        return "tab character where YAML does not allow one (indent with spaces; remove tabs after values)"
+        line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+        if line[: mark.column].strip() if mark is not None else False:
+            return "tab character after value is not valid YAML for all parsers; remove it"
+        return "tab character in indentation; YAML indents with spaces only"
     context = (error.context or "").strip()
     return f"invalid YAML: {context}: {problem}" if context else f"invalid YAML: {problem}"
 
@@ -349,7 +355,7 @@ def _mark_shared(occ: Occurrence, anchors: dict[int, Occurrence], alias_counts: 
         _mark_shared(item, anchors, alias_counts, occ.shared)
 
 
-def _check_duplicates(occ: Occurrence) -> None:
+def _check_duplicates(occ: Occurrence, found: list[Problem]) -> None:
     if occ.alias:
         return
     seen: dict[Any, Occurrence] = {}
@@ -359,15 +365,16 @@ def _check_duplicates(occ: Occurrence) -> None:
             if name in seen:
                 first = seen[name]
                 hint = "; Compose >= 2.17 rejects this, use `<<: [*a, *b]`" if name == "<<" else ""
-                raise Problem(
+                found.append(Problem(
                     f'duplicate key "{name}" (first defined at {first.node.start_mark.line + 1}:{first.node.start_mark.column + 1}){hint}',
                     key_occ.node.start_mark.line + 1,
                     key_occ.node.start_mark.column + 1,
-                )
-            seen[name] = key_occ
-        _check_duplicates(value_occ)
+                ))
+            else:
+                seen[name] = key_occ
+        _check_duplicates(value_occ, found)
     for item in occ.items:
-        _check_duplicates(item)
+        _check_duplicates(item, found)
 
 
 def _content_end(text: str, occ: Occurrence) -> int:
@@ -736,15 +743,17 @@ def deep_merge(base: Any, additions: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def add_missing(doc: YamlDocument, mapping: Occurrence, path: tuple[Any, ...], data: Any, additions: dict[str, Any]) -> Addition:
+def add_missing(doc: YamlDocument, mapping: Occurrence, path: tuple[Any, ...], data: Any, additions: dict[str, Any], *, shadowed: bool = False) -> Addition:
     """Add the keys of ``additions`` that ``mapping`` (at data ``path``, holding ``data``) lacks.
 
     Existing values are never overwritten. A nested mapping that the node owns is
     descended into; one that arrives through ``<<`` or an alias is replaced by a local
     copy that keeps the inherited keys, so no other user of the anchor changes.
+    ``shadowed`` says the caller checked that every other user of this anchored
+    mapping overrides the added keys, so adding them here changes nobody else.
     """
     mapping = doc.target(mapping)
-    if mapping.shared:
+    if mapping.shared and not shadowed:
         return Addition(reason="it is defined in an anchor that other entries use")
     edits: list[Edit] = []
     changes: list[tuple[tuple[Any, ...], Any]] = []
@@ -782,7 +791,19 @@ def add_missing(doc: YamlDocument, mapping: Occurrence, path: tuple[Any, ...], d
     if absent:
         edits.append(add_entries(doc, mapping, absent, style_of(doc, mapping)))
         changes.extend(((*path, key), value) for key, value in absent.items())
-    return Addition(tuple(edits), tuple(changes), tuple(notes))
+    return Addition(join_insertions(edits), tuple(changes), tuple(notes))
+
+
+def join_insertions(edits: list[Edit]) -> tuple[Edit, ...]:
+    """Insertions at one offset become one edit, in list order (deeper keys come first)."""
+    joined: list[Edit] = []
+    for edit in edits:
+        twin = next((i for i, e in enumerate(joined) if e.start == e.end == edit.start == edit.end), None)
+        if twin is None:
+            joined.append(edit)
+        else:
+            joined[twin] = Edit(edit.start, edit.end, joined[twin].replacement + edit.replacement)
+    return tuple(joined)
 
 
 def _missing(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:

@@ -1,0 +1,29 @@
+"""Running the real command line, as a user (or pre-commit) would."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EXAMPLE
+
+
+def dockwright(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dockwright", *args],
+        capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=300,
+    )
+
+
+def copy_example(tmp_path: Path) -> Path:
+    target = tmp_path / "agent-platform"
+    shutil.copytree(EXAMPLE, target)
+    for path in target.rglob("*"):
+        path.chmod(path.stat().st_mode | 0o200)
+    return target
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
