@@ -123,6 +123,23 @@ def span(instruction: Instruction, start: int, end: int) -> tuple[int, int]:
     return instruction.args.origin(start), after(instruction, end)
 
 
+def keyword(doc: DockerfileDocument, name: str) -> str:
+    """An instruction name in the file's own case (``user`` in a lower-case file)."""
+    words = [i.word for i in doc.instructions]
+    return name.lower() if words and all(w.islower() for w in words) else name
+
+
+def flags_end(instruction: Instruction) -> int:
+    """Original offset just after the leading ``--flag`` words (or where arguments begin)."""
+    text = instruction.args.text
+    index = len(text) - len(text.lstrip())
+    for match in re.finditer(r"(--\S+)(\s+)", text):
+        if match.start() != index:
+            break
+        index = match.end()
+    return instruction.args.origin(index)
+
+
 def lines_of(instruction: Instruction) -> Change:
     return Change(("lines", instruction.first_line, instruction.last_line))
 

@@ -378,7 +378,7 @@ def verify(before: DockerfileDocument | None, path: str, source: Source, changes
         if reason:
             return reason
     if not any(tuple(c.path[:1]) == ("file",) for c in changes):
-        reason = _outside_ranges(before.text, after.text, _ranges(changes))
+        reason = _outside_ranges(before, after, _ranges(changes))
         if reason:
             return reason
     return after, source.text
@@ -388,19 +388,40 @@ def _ranges(changes: Iterable[Any]) -> list[tuple[int, int]]:
     return [(c.path[1], c.path[2]) for c in changes if len(c.path) == 3 and c.path[0] == "lines"]
 
 
-def _outside_ranges(before: str, after: str, ranges: list[tuple[int, int]]) -> str | None:
-    matcher = difflib.SequenceMatcher(None, before.split("\n"), after.split("\n"), autojunk=False)
+def _outside_ranges(before: DockerfileDocument, after: DockerfileDocument, ranges: list[tuple[int, int]]) -> str | None:
+    allowed = {line for a, b in ranges for line in range(a, b + 1)}  # 1-based lines of the input
+    old, new = before.text.split("\n"), after.text.split("\n")
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, low, high, _, _ in matcher.get_opcodes():
         if tag == "equal":
             continue
-        first, last = low + 1, max(high, low + 1)  # 1-based lines the edit touches (or follows)
         if tag == "insert":
-            allowed = any(a - 1 <= low <= b for a, b in ranges)
+            touched = [low] if low in allowed else [low + 1]  # the line above or below the insertion
         else:
-            allowed = any(a <= first and last <= b for a, b in ranges)
-        if not allowed:
-            return f"line {first} changed, outside the instructions the fix meant to change"
+            touched = list(range(low + 1, high + 1))
+        outside = [line for line in touched if line not in allowed]
+        if outside:
+            return f"line {outside[0]} changed, outside the instructions the fix meant to change"
+    return _instructions_kept(before, after, allowed)
+
+
+def _instructions_kept(before: DockerfileDocument, after: DockerfileDocument, allowed: set[int]) -> str | None:
+    """Every instruction the fixes did not mean to touch reads the same after reparsing
+    (an appended line must not become part of a continued instruction, say)."""
+    remaining = [_raw(after, i) for i in after.instructions]
+    for instruction in before.instructions:
+        if any(line in allowed for line in range(instruction.first_line, instruction.last_line + 1)):
+            continue
+        raw = _raw(before, instruction)
+        if raw not in remaining:
+            return f"the instruction on line {instruction.first_line} would read differently"
+        remaining.remove(raw)
     return None
+
+
+def _raw(document: DockerfileDocument, instruction: Instruction) -> str:
+    end = instruction.heredocs[-1].end if instruction.heredocs else instruction.end
+    return document.text[instruction.start : end]
 
 
 def _directives_kept(before: DockerfileDocument, after: DockerfileDocument) -> str | None:
