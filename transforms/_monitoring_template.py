@@ -27,10 +27,11 @@ def template_text(doc: YamlDocument, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:  # offsets into the original text, which CRLF may shift
         for match in PLACEHOLDER.finditer(doc.text, start, end):
             keep.add(start_in(doc.text, match.start()))
-    out = []
-    for index, char in enumerate(text):
-        out.append(char if char != "$" or index in keep else "$$")
-    return "".join(out)
+    out = "".join(char if char != "$" or index in keep else "$$" for index, char in enumerate(text))
+    # Blank lines are made empty and the text ends in one newline: a literal block
+    # cannot carry whitespace-only lines or (without `|+`, which would swallow the
+    # blank lines after it) several trailing newlines. Neither matters to Alertmanager.
+    return "\n".join(line if line.strip() else "" for line in out.rstrip("\n").split("\n")) + "\n"
 
 
 def start_in(original: str, offset: int) -> int:
@@ -38,14 +39,12 @@ def start_in(original: str, offset: int) -> int:
     return offset - original.count("\r\n", 0, offset)
 
 
-def block_scalar(text: str, column: int, newline: str) -> str:
-    """``|`` block lines for ``text`` with its lines at ``column``; chomping keeps the ending."""
+def block_scalar(text: str, column: int, step: int, newline: str) -> str:
+    """A ``|`` block for ``text`` (which ends in at most one newline) with its lines at ``column``."""
     body = text.rstrip("\n")
-    trailing = len(text) - len(body)
-    indicator = "|" + ("2" if body.lstrip("\n")[:1] == " " else "") + {0: "-", 1: ""}.get(trailing, "+")
+    indicator = "|" + (str(step) if body.lstrip("\n")[:1] == " " else "") + ("" if text.endswith("\n") else "-")
     pad = " " * column
     lines = [(pad + line) if line.strip() else "" for line in body.split("\n")]
-    lines += [""] * max(0, trailing - 1)
     return indicator + newline + newline.join(lines)
 
 
@@ -72,10 +71,10 @@ def _declare_config(doc: YamlDocument, content: str) -> tuple[list[Edit], list[C
     found = doc.lookup(doc.root, "configs")
     if found is not None and found[1].is_mapping and found[1].pairs and found[2]:
         column = block_column(doc, found[1])
-        lines = f"{' ' * column}{CONFIG_NAME}:{newline}{' ' * (column + step)}content: {block_scalar(content, column + 2 * step, newline)}{newline}"
+        lines = f"{' ' * column}{CONFIG_NAME}:{newline}{' ' * (column + step)}content: {block_scalar(content, column + 2 * step, step, newline)}{newline}"
         point = insertion_point(doc, found[1])
     else:
-        lines = f"configs:{newline}{' ' * step}{CONFIG_NAME}:{newline}{' ' * 2 * step}content: {block_scalar(content, 3 * step, newline)}{newline}"
+        lines = f"configs:{newline}{' ' * step}{CONFIG_NAME}:{newline}{' ' * 2 * step}content: {block_scalar(content, 3 * step, step, newline)}{newline}"
         point = insertion_point(doc, doc.root)
     if point == len(doc.text) and not doc.text.endswith("\n"):
         lines = newline + lines[: -len(newline)]
