@@ -224,7 +224,11 @@ def read_json(doc: DockerfileDocument, context: Any, name: str) -> dict[str, Any
 
 
 def exists(doc: DockerfileDocument, context: Any, name: str) -> bool:
-    return context is not None and context.project.exists(beside(doc, name))
+    """On disk, or created earlier in this run (a .dockerignore another fix made)."""
+    if context is None:
+        return False
+    path = beside(doc, name)
+    return context.project.exists(path) or context.project.document(path) is not None
 
 
 LOCKFILES = {"package-lock.json": "npm", "npm-shrinkwrap.json": "npm", "yarn.lock": "yarn", "pnpm-lock.yaml": "pnpm"}
