@@ -15,7 +15,7 @@ from dockwright.documents.source import Problem, Source, decode
 from dockwright.edits import Edit, EditConflict, apply_edits
 from dockwright.fixes import Applicability, Fix, Notice, Rule
 
-MAX_PASSES = 4
+MAX_PASSES = 12  # each fix that appends to one mapping needs its own pass (insertions at one point conflict)
 SUPPRESSION = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
 
 
