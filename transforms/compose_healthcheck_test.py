@@ -47,7 +47,7 @@ import re
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, set_block_value
+from dockwright.documents.yaml import YamlDocument, content_end, set_block_value
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import flow_strings
@@ -94,7 +94,9 @@ def _repaired(words: list[str]) -> list[str]:
 def _replace(doc: YamlDocument, key: Any, value: Any, repaired: list[str]) -> Edit:
     if value.flow:
         return Edit(value.start, value.end, flow_strings(repaired, doc.quote_char()))
-    return set_block_value(doc, key, value, repaired)
+    # A block list's span runs on to the next key's indentation: cut at its content end.
+    edit = set_block_value(doc, key, value, repaired)
+    return Edit(edit.start, min(edit.end, content_end(doc, value)), edit.replacement)
 
 
 RULE = Rule(
