@@ -132,3 +132,18 @@ def version_of_tag(tag: str | None) -> tuple[Version, bool]:
 
 def show_version(version: Version) -> str:
     return "the newest release" if version == CURRENT else f"{version[0]}.{version[1]}"
+
+
+# matchers ------------------------------------------------------------------------------
+
+LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def matcher(label: str, value: str, *, regex: bool) -> str:
+    """``label="value"`` / ``label=~"regex"`` in the classic matcher syntax.
+
+    ``match_re`` values and ``=~`` matchers are both anchored (``^(?:re)$``) by
+    Alertmanager, so the regex is carried over as written; only the quoting changes.
+    """
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'{label}{"=~" if regex else "="}"{escaped}"'
