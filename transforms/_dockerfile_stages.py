@@ -1,0 +1,219 @@
+"""Reading a single-stage Node Dockerfile as the steps a multi-stage rewrite needs.
+
+The reading is strict on purpose: every instruction must land in a known place
+(system packages, package files, install, build, runtime settings, command). Any
+instruction the reading cannot place is a reason not to rewrite, reported to the user.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dockwright.documents.dockerfile import COMMENT, DockerfileDocument, Instruction, Stage
+from dockwright.transforms._dockerfile import beside, commands, exists, image_parts, is_node_image, resolved_base
+from dockwright.transforms._dockerfile_node import package_json, resolve, script_name, workdir_at
+from dockwright.transforms._dockerfile_run import find
+
+SYSTEM_INSTALL = re.compile(r"(?:^|\s)(?:apk\s+add|apt-get\s+(?:-\S+\s+)*install|apt\s+install)\b")
+BUILD_TOOLS = {"python3", "python", "make", "g++", "gcc", "build-base", "build-essential", "git", "musl-dev", "libc-dev", "pkgconfig", "pkg-config", "py3-pip"}
+RUNTIME_KEYWORDS = {"EXPOSE", "LABEL", "HEALTHCHECK", "VOLUME", "STOPSIGNAL", "ENTRYPOINT"}
+NEXT_CONFIGS = ("next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts")
+
+
+@dataclass(frozen=True)
+class Block:
+    """An instruction as written, with the comment lines above it."""
+
+    instruction: Instruction
+    comments: str  # the comment lines, each with its newline; "" when none
+    text: str  # the instruction's own text (continuations and heredocs included)
+
+
+@dataclass
+class NodeApp:
+    kind: str  # "next" | "worker"
+    base: str
+    workdir: str
+    system: list[Block] = field(default_factory=list)
+    package_copies: list[Block] = field(default_factory=list)
+    install: Block | None = None
+    build: list[Block] = field(default_factory=list)  # COPY, RUN, ENV, ARG up to and including the build RUN
+    early_settings: list[Block] = field(default_factory=list)  # ENV/ARG before the install
+    runtime: list[Block] = field(default_factory=list)  # ENV, EXPOSE, LABEL, ... for the runner
+    command: tuple[str, ...] = ()
+    lockfile: bool = False
+    install_flags: tuple[str, ...] = ()
+    standalone: bool = False
+    public: bool = False
+    next_config: str | None = None
+    output: str = ""
+    user_env: bool = False  # the user sets NODE_ENV themselves
+    workdir_comments: str = ""
+    command_comments: str = ""
+
+    @property
+    def runtime_system(self) -> list[Block]:
+        """System-package RUNs that install more than build tools: the runner needs them too."""
+        return [b for b in self.system if _installs_runtime_packages(b.instruction)]
+
+
+class NotUnderstood(Exception):
+    """Why the rewrite is not attempted; shown to the user."""
+
+
+def read_node_app(doc: DockerfileDocument, context: Any) -> NodeApp:
+    stage = _single_node_stage(doc)
+    package = package_json(doc, context)
+    if package is None:
+        raise NotUnderstood("no package.json beside the Dockerfile")
+    kind = _app_kind(package)
+    cmd = stage.last("CMD")
+    if cmd is None:
+        raise NotUnderstood("the image has no CMD")
+    workdirs = {i.args.text.strip() for i in stage.named("WORKDIR")}
+    if len(workdirs) > 1:
+        raise NotUnderstood("the stage changes its WORKDIR")
+    app = NodeApp(kind, stage.base, workdir_at(stage) or "/app")
+    _read_instructions(doc, stage, app)
+    app.command = _start_command(cmd, package, app)
+    _read_files(doc, context, app)
+    _split_whole_context_copy(app)
+    return app
+
+
+def _split_whole_context_copy(app: NodeApp) -> None:
+    """``COPY . .`` before the install: the install stages copy only the package files,
+    so that a source change does not re-run the install; the whole copy moves to the build."""
+    whole = [b for b in app.package_copies if "." in [w.rstrip("/") for w in _sources(b.instruction)]]
+    if not whole:
+        return
+    first = whole[0]
+    files = "package.json package-lock.json" if app.lockfile else "package.json"
+    word = first.text.split(None, 1)[0]
+    app.package_copies = [b for b in app.package_copies if b not in whole] + [Block(first.instruction, "", f"{word} {files} ./")]
+    app.build = whole + app.build
+
+
+def _sources(copy: Instruction) -> list[str]:
+    words = [w for w in copy.args.text.split() if not w.startswith("--")]
+    return words[:-1]
+
+
+def _single_node_stage(doc: DockerfileDocument) -> Stage:
+    if len(doc.stages) != 1:
+        raise NotUnderstood("the file is not single-stage")
+    stage = doc.stages[0]
+    if not is_node_image(doc, stage):
+        name = image_parts(resolved_base(doc, stage))[0] or stage.base
+        raise NotUnderstood(f"only Node images are rewritten, and this one is {name!r} (Python, Go and others need a rewrite by hand)")
+    if any(i.heredocs for i in stage.instructions):
+        raise NotUnderstood("the file uses heredocs")
+    if stage.instructions[0].flags():
+        raise NotUnderstood("FROM has flags (--platform)")
+    return stage
+
+
+def _app_kind(package: dict[str, Any]) -> str:
+    scripts = package.get("scripts") if isinstance(package.get("scripts"), dict) else {}
+    build = str(scripts.get("build", ""))
+    deps = package.get("dependencies") if isinstance(package.get("dependencies"), dict) else {}
+    if "next" in deps and "next build" in build:
+        return "next"
+    if re.search(r"\btsc\b", build):
+        return "worker"
+    raise NotUnderstood("package.json's build script is neither `next build` nor `tsc`")
+
+
+def _read_instructions(doc: DockerfileDocument, stage: Stage, app: NodeApp) -> None:
+    install = next((f.instruction for f in find(doc, r"npm\s+(?:-\S+\s+)*(?:install|i|ci)\b")), None)
+    build = next((r for r in stage.named("RUN") if any(c.words[:3] in (["npm", "run", "build"], ["npm", "run-script", "build"]) for c in commands(r.args.text))), None)
+    if install is None or build is None or build.index < install.index:
+        raise NotUnderstood("no `npm install`/`npm ci` followed by `npm run build` was found")
+    app.install = block(doc, install)
+    app.install_flags = tuple(w for w in install.args.text.split() if w.startswith("-") and not re.match(r"--(production|only=|omit=)", w))
+    for instruction in stage.instructions[1:]:
+        _place(doc, app, instruction, install, build)
+
+
+def _place(doc: DockerfileDocument, app: NodeApp, instruction: Instruction, install: Instruction, build: Instruction) -> None:
+    keyword, item = instruction.keyword, block(doc, instruction)
+    before_install, before_build = instruction.index < install.index, instruction.index <= build.index
+    if instruction.index == install.index:
+        return
+    if keyword in ("WORKDIR", "CMD"):
+        setattr(app, "workdir_comments" if keyword == "WORKDIR" else "command_comments", item.comments)
+        return
+    if keyword in ("ENV", "ARG"):
+        _place_setting(app, item, before_install, before_build)
+    elif keyword == "RUN" and before_install and SYSTEM_INSTALL.search(instruction.args.text):
+        app.system.append(item)
+    elif keyword == "COPY" and before_install and "from" not in instruction.flags():
+        app.package_copies.append(item)
+    elif keyword in ("COPY", "RUN") and before_build and not before_install and "from" not in instruction.flags():
+        app.build.append(item)
+    elif keyword in RUNTIME_KEYWORDS:
+        app.runtime.append(item)
+    else:
+        raise NotUnderstood(f"line {instruction.first_line} ({keyword}) has no clear place in a multi-stage build")
+
+
+def _place_setting(app: NodeApp, item: Block, before_install: bool, before_build: bool) -> None:
+    if "NODE_ENV" in item.instruction.args.text:
+        app.user_env = True
+        app.runtime.append(item)  # NODE_ENV=production before the install would drop the dev dependencies the build needs
+        return
+    if before_install:
+        app.early_settings.append(item)
+    elif before_build:
+        app.build.append(item)
+    if item.instruction.keyword == "ENV" or not before_build:
+        app.runtime.append(Block(item.instruction, "" if before_build else item.comments, item.text))
+
+
+def _start_command(cmd: Instruction, package: dict[str, Any], app: NodeApp) -> tuple[str, ...]:
+    from dockwright.transforms.dockerfile_npm_start import _words
+
+    words = _words(cmd) or []
+    name = script_name(words)
+    if name is not None:
+        resolved = resolve(package, name, app.workdir)
+        if not resolved.words:
+            raise NotUnderstood(f"the start command cannot be resolved: {resolved.reason}")
+        words = list(resolved.words)
+    if app.kind == "worker" and (len(words) < 2 or words[0] != "node" or "/" not in words[1]):
+        raise NotUnderstood("the worker's start command is not `node <build dir>/<file>`")
+    return tuple(words)
+
+
+def _read_files(doc: DockerfileDocument, context: Any, app: NodeApp) -> None:
+    copied = " ".join(b.instruction.args.text for b in app.package_copies)
+    app.lockfile = "package-lock.json" in copied or any(exists(doc, context, n) for n in ("package-lock.json", "npm-shrinkwrap.json"))
+    if any(exists(doc, context, n) for n in ("yarn.lock", "pnpm-lock.yaml")) and not app.lockfile:
+        raise NotUnderstood("the project uses yarn or pnpm; only npm projects are rewritten")
+    app.public = exists(doc, context, "public")
+    app.next_config = next((n for n in NEXT_CONFIGS if exists(doc, context, n)), None)
+    config_text = context.project.read_text(beside(doc, app.next_config)) if app.next_config else None
+    app.standalone = bool(config_text and re.search(r"output\s*:\s*['\"]standalone['\"]", config_text))
+    if app.kind == "worker":
+        app.output = app.command[1].removeprefix("./").split("/", 1)[0]
+
+
+def block(doc: DockerfileDocument, instruction: Instruction) -> Block:
+    end = instruction.heredocs[-1].end if instruction.heredocs else instruction.end
+    comments = []
+    line = instruction.first_line - 1
+    while line >= 1 and (COMMENT.match(doc.line_text(line)) or not doc.line_text(line).strip()):
+        if doc.line_text(line).strip():
+            comments.insert(0, doc.line_text(line).strip() + "\n")
+        line -= 1
+    return Block(instruction, "".join(comments), doc.text[instruction.start : end])
+
+
+def _installs_runtime_packages(run: Instruction) -> bool:
+    for command in commands(run.args.text):
+        if SYSTEM_INSTALL.search(command.text):
+            packages = [w for w in command.words[2:] if not w.startswith("-") and w not in ("add", "install")]
+            if any(p.split("=")[0] not in BUILD_TOOLS for p in packages):
+                return True
+    return False
