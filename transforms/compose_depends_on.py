@@ -50,8 +50,9 @@ services:
 Safe: the dependant now starts later (once its dependencies are healthy), which is
 the point. A dependency whose check is disabled, missing, or defined in another file
 gets `service_started`, so Compose never waits for a check that does not exist.
-Lists that arrive through a merge key or an alias, lists with aliases or duplicate
-names, and flow lists with comments inside are reported, not rewritten.
+Lists that arrive through a merge key or an alias, lists with aliases, duplicates or
+names from variables (Compose interpolates list items but not mapping keys), and flow
+lists with comments inside are reported, not rewritten.
 
 ## Options
 None.
@@ -81,6 +82,9 @@ def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
         names = [item.value for item in value.items if item.is_scalar and not item.alias]
         if not owned or value.shared or len(names) != len(value.items) or len(set(names)) != len(names):
             yield Notice(CODE, f"{service.name}: depends_on comes from an anchor or holds aliases or duplicates; rewrite it to the long form by hand", key.start, path)
+            continue
+        if any("$" in str(name) for name in names):  # Compose interpolates list items, never mapping keys
+            yield Notice(CODE, f"{service.name}: depends_on names a service through a variable; the long form cannot", key.start, path)
             continue
         conditions = {name: _condition(doc, str(name), context) for name in names}
         if PENDING in conditions.values():
