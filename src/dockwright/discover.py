@@ -29,6 +29,8 @@ def is_yaml_name(name: str) -> bool:
 
 def is_dockerfile_name(name: str) -> bool:
     lower = name.lower()
+    if lower.endswith(".dockerignore"):
+        return False  # Dockerfile.web.dockerignore: BuildKit's per-Dockerfile ignore file
     return lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile")
 
 
