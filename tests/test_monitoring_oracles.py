@@ -100,7 +100,9 @@ def rendered_configs(path: Path) -> dict[str, str]:
     import json
 
     configs = json.loads(result.stdout).get("configs") or {}
-    return {name: spec["content"] for name, spec in configs.items() if "content" in spec}
+    # `config` prints its model re-escaped, every literal `$` doubled so that the output
+    # parses again (docker/compose#12580, #12315); the container gets single dollars.
+    return {name: spec["content"].replace("$$", "$") for name, spec in configs.items() if "content" in spec}
 
 
 def _golden_outputs() -> list:

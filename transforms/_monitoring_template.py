@@ -53,13 +53,13 @@ def render_through_configs(doc: YamlDocument, runner: Runner, stuck: list[Any], 
     if service.node.shared or CONFIG_NAME in ((compose_doc.plain or {}).get("configs") or {}):
         return
     content = template_text(doc, [(f.value.start, f.value.end) for f in stuck])
-    edits, changes = _declare_config(compose_doc, content)
     mounted = _swap_mount(compose_doc, service, runner.container_path)
     if mounted is None:
         yield Notice(code, f"{service.name}: cannot replace the mount of {doc.path} with a config cleanly", service.key.start, file=compose_doc.path)
         return
-    edits += mounted[0]
-    changes += mounted[1]
+    declared = _declare_config(compose_doc, content)
+    # The service's entries first: at the end of the file they precede the new top-level key.
+    edits, changes = [*mounted[0], *declared[0]], [*mounted[1], *declared[1]]
     names = ", ".join(sorted({p.name for f in stuck for p in f.found}))
     message = f"{service.name}: let Compose render {doc.path} (configs.{CONFIG_NAME}, interpolating {names}); edit the config there from now on"
     yield Fix(code, message, tuple(merge_insertions(edits)), tuple(changes), service.key.start, file=compose_doc.path, applicability=Applicability.UNSAFE)
