@@ -141,6 +141,8 @@ def _place(doc: DockerfileDocument, app: NodeApp, instruction: Instruction, inst
     before_install, before_build = instruction.index < install.index, instruction.index <= build.index
     if instruction.index == install.index:
         return
+    if keyword == "USER" or (keyword == "RUN" and _only_chown(instruction)):
+        return  # ownership and the user are the runner's business (as DW258 may have set them)
     if keyword in ("WORKDIR", "CMD"):
         setattr(app, "workdir_comments" if keyword == "WORKDIR" else "command_comments", item.comments)
         return
@@ -167,8 +169,8 @@ def _place_setting(app: NodeApp, item: Block, before_install: bool, before_build
         app.early_settings.append(item)
     elif before_build:
         app.build.append(item)
-    if item.instruction.keyword == "ENV" or not before_build:
-        app.runtime.append(Block(item.instruction, "" if before_build else item.comments, item.text))
+    # ENVs stay in the runner, which is what ran before; ARGs too, since an ENV may use them.
+    app.runtime.append(Block(item.instruction, "" if before_build else item.comments, item.text))
 
 
 def _start_command(cmd: Instruction, package: dict[str, Any], app: NodeApp) -> tuple[str, ...]:
@@ -197,6 +199,10 @@ def _read_files(doc: DockerfileDocument, context: Any, app: NodeApp) -> None:
     app.standalone = bool(config_text and re.search(r"output\s*:\s*['\"]standalone['\"]", config_text))
     if app.kind == "worker":
         app.output = app.command[1].removeprefix("./").split("/", 1)[0]
+
+
+def _only_chown(run: Instruction) -> bool:
+    return all(c.words[0] == "chown" for c in commands(run.args.text) if c.words)
 
 
 def block(doc: DockerfileDocument, instruction: Instruction) -> Block:

@@ -17,7 +17,8 @@ real secrets end up inside the image for anyone who pulls it.
 
 ## Example
 ```text
-# .dockerignore (created)
+# before: Dockerfile and package.json, no .dockerignore
+# after: .dockerignore (created)
 .git
 node_modules
 .next

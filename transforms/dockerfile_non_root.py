@@ -98,10 +98,14 @@ def _edits(doc: DockerfileDocument, stage: Stage, plan: Plan) -> tuple[list[Edit
         point = flags_end(copy)
         edits.append(Edit(point, point, f"--chown={plan.owner} "))
         lines.append((copy.first_line, copy.last_line))
-    edits.append(_user_edit(doc, stage, plan, copies))
-    line = doc.line_of(edits[-1].start)
+    user = _user_edit(doc, stage, plan, copies)
+    line = doc.line_of(user.start)
     lines.append((line, line))
-    return edits, lines
+    same_point = [e for e in edits if e.start == e.end == user.start]
+    if same_point:  # a FROM-only stage: create the user, then switch to it, at one point
+        edits.remove(same_point[0])
+        user = Edit(user.start, user.end, same_point[0].replacement + user.replacement)
+    return [*edits, user], lines
 
 
 def _app_copies(stage: Stage) -> list[Instruction]:

@@ -1,0 +1,6 @@
+FROM ubuntu:24.04
+RUN apt-get update \
+    # tools needed at build time
+    && DEBIAN_FRONTEND=noninteractive apt-get install --no-install-recommends -y git make \
+    # the compiler
+    && apt install --no-install-recommends -y gcc

@@ -1,0 +1,4 @@
+from node:20
+workdir /app
+copy package.json npm-shrinkwrap.json ./
+run npm ci

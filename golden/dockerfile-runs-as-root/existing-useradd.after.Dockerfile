@@ -1,0 +1,5 @@
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 worker
+COPY --chown=worker run.sh /run.sh
+USER 10001
+CMD ["/run.sh"]

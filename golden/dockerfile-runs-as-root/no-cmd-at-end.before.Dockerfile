@@ -1,0 +1,3 @@
+FROM python:3.12-alpine
+WORKDIR /app
+COPY . .

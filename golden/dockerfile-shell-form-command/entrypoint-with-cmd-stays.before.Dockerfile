@@ -1,0 +1,3 @@
+FROM redis:7.2-alpine
+ENTRYPOINT docker-entrypoint.sh
+CMD ["redis-server"]

@@ -1,0 +1,2 @@
+from node:20
+cmd ["node", "server.js"]

@@ -1,0 +1,3 @@
+from node:20
+cmd node \
+    server.js

@@ -1,0 +1,153 @@
+"""Dockerfile fixes through the engine's ``source -> source`` core; each fixing case has a no-op sibling."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dockwright import engine
+from dockwright.config import Config
+from dockwright.fixes import DOC_HEADINGS
+from dockwright.transforms import dockerfile_apt, dockerfile_dockerignore, dockerfile_exec_form, dockerfile_multi_stage, dockerfile_non_root, dockerfile_npm_ci, dockerfile_npm_start, dockerfile_package_cache
+
+# In code order, as `dockwright` runs them: the whole-file rewrite (DW250) comes first.
+RULES = dict(sorted(
+    (rule.code, rule)
+    for module in (dockerfile_apt, dockerfile_dockerignore, dockerfile_exec_form, dockerfile_multi_stage, dockerfile_non_root, dockerfile_npm_ci, dockerfile_npm_start, dockerfile_package_cache)
+    for rule in (getattr(module, "RULES", None) or [module.RULE])
+))
+
+
+def fix(text: str, *codes: str, unsafe: bool = True) -> tuple[str, engine.Outcome]:
+    rules = [RULES[c] for c in codes] if codes else list(RULES.values())
+    output, outcome = engine.fix_text(text.encode(), "Dockerfile", rules, options=engine.Options(unsafe_fixes=unsafe))
+    return output.decode(), outcome
+
+
+def messages(outcome: engine.Outcome) -> list[str]:
+    return [m.text for m in outcome.messages]
+
+
+def test_codes_are_in_the_dockerfile_range_with_full_docs() -> None:
+    assert sorted(RULES) == [f"DW25{n}" for n in range(10)]
+    for rule in RULES.values():
+        assert rule.kind == "dockerfile" and rule.phase == 2
+        for heading in DOC_HEADINGS:
+            assert rule.section(heading), f"{rule.code} lacks ## {heading}"
+        assert "before" in rule.section("Example") and "after" in rule.section("Example")
+
+
+@pytest.mark.parametrize("before, after", [
+    pytest.param("FROM a\nCMD node server.js\n", 'FROM a\nCMD ["node", "server.js"]\n', id="cmd"),
+    pytest.param("FROM a\nENTRYPOINT ./run serve\n", 'FROM a\nENTRYPOINT ["./run", "serve"]\n', id="entrypoint without cmd"),
+    pytest.param("FROM a\r\nCMD node server.js\r\n", 'FROM a\r\nCMD ["node", "server.js"]\r\n', id="crlf"),
+])
+def test_exec_form(before: str, after: str) -> None:
+    assert fix(before, "DW251")[0] == after
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("FROM a\nCMD npm run migrate && node server.js\n", id="and-and"),
+    pytest.param("FROM a\nCMD node server.js | tee log\n", id="pipe"),
+    pytest.param("FROM a\nCMD node server.js > /var/log/app.log\n", id="redirect"),
+    pytest.param("FROM a\nCMD node $ENTRY\n", id="variable"),
+    pytest.param("FROM a\nCMD node dist/*.js\n", id="glob"),
+    pytest.param("FROM a\nCMD node server.js # main\n", id="comment"),
+    pytest.param('FROM a\nCMD ["node", "server.js"]\n', id="already exec form"),
+    pytest.param("FROM a\nENTRYPOINT docker-entrypoint.sh\nCMD [\"redis-server\"]\n", id="entrypoint with cmd"),
+    pytest.param("FROM a\n# dockwright: ignore[DW251]\nCMD node server.js\n", id="suppressed"),
+])
+def test_exec_form_no_op(text: str) -> None:
+    assert fix(text, "DW251")[0] == text
+
+
+def test_apt_cleanup_goes_before_the_trailing_comment_not_into_it() -> None:
+    text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl  # fetch tool\n"
+    output, _ = fix(text, "DW253", "DW254")
+    assert output.splitlines()[1] == "RUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*  # fetch tool"
+
+
+def test_apt_safe_only_run_leaves_recommends_alone_with_a_note() -> None:
+    text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"
+    output, outcome = fix(text, "DW253", "DW254", unsafe=False)
+    assert output.endswith("apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n")
+    assert any("--unsafe-fixes" in m for m in messages(outcome))
+
+
+def test_apt_heredoc_and_cache_mount_no_op() -> None:
+    text = "# syntax=docker/dockerfile:1\nFROM debian\nRUN <<EOF\napt-get install -y curl\nEOF\nRUN --mount=type=cache,target=/var/lib/apt apt-get install -y git\n"
+    assert fix(text, "DW253", "DW254", "DW255", "DW256")[0] == text
+
+
+def test_npm_ci_needs_a_lockfile_in_the_image() -> None:
+    with_lock = "FROM node:20\nCOPY package.json package-lock.json ./\nRUN npm install\n"
+    assert fix(with_lock, "DW257")[0].endswith("RUN npm ci\n")
+    without = "FROM node:20\nCOPY package.json ./\nRUN npm install\n"
+    output, outcome = fix(without, "DW257")
+    assert output == without and any("npm ci would fail" in m for m in messages(outcome))
+
+
+def test_non_root_skips_images_that_manage_their_user() -> None:
+    text = "FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n"
+    output, outcome = fix(text, "DW258")
+    assert output == text and any("starts as root on purpose" in m for m in messages(outcome))
+
+
+def test_non_root_does_not_append_into_a_continued_last_line() -> None:
+    text = "FROM alpine:3.20\nRUN echo one \\\n"
+    assert fix(text)[0] == text
+
+
+def test_heredoc_file_keeps_bodies_byte_identical_b25(tmp_path: Path) -> None:
+    text = Path(__file__).parent.joinpath("..", "..", "shared", "cases", "B25", "Dockerfile").resolve()
+    if not text.exists():
+        pytest.skip("shared case B25 missing")
+    source = text.read_text()
+    output, outcome = fix(source)
+    assert not [m for m in outcome.messages if m.severity == "error"]
+    assert output.splitlines()[3:10] == source.splitlines()[3:10]
+    assert "COPY --chown=node:node . ." in output and 'CMD ["npm", "start"]' in output
+    assert fix(output)[0] == output
+
+
+def test_multi_stage_reports_images_it_does_not_rewrite() -> None:
+    _, outcome = fix("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n", "DW250")
+    assert any("multi-stage conversion not attempted" in m and "golang" in m for m in messages(outcome))
+
+
+def test_every_fix_is_idempotent_and_never_errors_on_the_example(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE
+    import shutil
+
+    work = tmp_path / "example"
+    shutil.copytree(EXAMPLE, work)
+    options = engine.Options(unsafe_fixes=True, write=True)
+    first = engine.run([work], list(RULES.values()), Config(root=work), options)
+    assert not first.failed, [str(m) for m in first.messages]
+    assert {r.path.name for r in first.changed} == {"Dockerfile", ".dockerignore"}
+    assert len(first.changed) == 4
+    second = engine.run([work], list(RULES.values()), Config(root=work), options)
+    assert not second.changed
+
+
+def test_multi_stage_still_applies_after_the_small_fixes(tmp_path: Path) -> None:
+    """Run the other fixes first (as a user of --select would), then DW250."""
+    from tests.conftest import EXAMPLE
+    import shutil
+
+    work = tmp_path / "example"
+    shutil.copytree(EXAMPLE, work)
+    config, options = Config(root=work), engine.Options(unsafe_fixes=True, write=True)
+    engine.run([work], [r for c, r in RULES.items() if c != "DW250"], config, options)
+    outcome = engine.run([work], [RULES["DW250"]], config, options)
+    assert sorted(r.display.rsplit("/", 2)[-2] for r in outcome.changed) == ["example", "worker"]
+    assert "FROM node:18 AS runner" in (work / "Dockerfile").read_text()
+
+
+def test_suppression_comment_above_from_keeps_the_rewrite_away(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text(json.dumps({"scripts": {"build": "tsc", "start": "node dist/main.js"}}))
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("# dockwright: ignore[DW250]\nFROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npm run build\nCMD [\"node\", \"dist/main.js\"]\n")
+    outcome = engine.run([tmp_path], [RULES["DW250"]], Config(root=tmp_path), engine.Options(unsafe_fixes=True))
+    assert not outcome.changed
