@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dockwright.documents.dockerfile import COMMENT, DockerfileDocument, Instruction, Stage
-from dockwright.transforms._dockerfile import beside, commands, exists, image_parts, is_node_image, resolved_base
+from dockwright.transforms._dockerfile import commands, exists, found_path, image_parts, is_node_image, resolved_base
 from dockwright.transforms._dockerfile_node import package_json, resolve, script_name, workdir_at
 from dockwright.transforms._dockerfile_run import find
 
@@ -195,7 +195,8 @@ def _read_files(doc: DockerfileDocument, context: Any, app: NodeApp) -> None:
         raise NotUnderstood("the project uses yarn or pnpm; only npm projects are rewritten")
     app.public = exists(doc, context, "public")
     app.next_config = next((n for n in NEXT_CONFIGS if exists(doc, context, n)), None)
-    config_text = context.project.read_text(beside(doc, app.next_config)) if app.next_config else None
+    config_path = found_path(doc, context, app.next_config) if app.next_config else None
+    config_text = context.project.read_text(config_path) if config_path else None
     app.standalone = bool(config_text and re.search(r"output\s*:\s*['\"]standalone['\"]", config_text))
     if app.kind == "worker":
         app.output = app.command[1].removeprefix("./").split("/", 1)[0]

@@ -1,8 +1,9 @@
 """Create a `.dockerignore` for a build context that has none.
 
 ## What it does
-Creates `.dockerignore` beside a Dockerfile (its build context) when neither
-`.dockerignore` nor `<Dockerfile name>.dockerignore` exists there. It excludes version
+Creates `.dockerignore` in a Dockerfile's build context (the `build.context` of the
+Compose services that build it, else the Dockerfile's folder) when neither that file
+nor `<Dockerfile name>.dockerignore` beside the Dockerfile exists. It excludes version
 control (`.git`), dependencies (`node_modules`, Python virtualenvs and caches), build
 output (`.next`, `dist`, `build`, `coverage`), logs, and `.env` files (keeping
 `.env.example`). An entry is left out when the Dockerfile copies that path by name
@@ -20,13 +21,13 @@ real secrets end up inside the image for anyone who pulls it.
 # before: Dockerfile and package.json, no .dockerignore
 # after: .dockerignore (created)
 .git
-node_modules
-.next
+**/node_modules
+**/.next
 dist
-*.log
-.env
-.env.*
-!.env.example
+**/*.log
+**/.env
+**/.env.*
+!**/.env.example
 ```
 
 ## Fix safety
@@ -44,17 +45,19 @@ from typing import Any, Iterator
 from dockwright.documents.dockerfile import DockerfileDocument
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Fix, Notice, Rule
-from dockwright.transforms._dockerfile import beside, exists
+from dockwright.transforms._dockerfile import beside, build_contexts, exists
 
 CODE = "DW259"
 HEADER = "# Created by dockwright (DW259): what the build never needs, and secrets it must not see."
+# `**/` reaches nested folders (a monorepo's apps/web/node_modules); a bare name only
+# matches at the root of the context.
 SECTIONS = (
     ("version control", ("", (".git",))),
-    ("dependencies are installed in the image", ("node", ("node_modules",))),
-    ("dependencies are installed in the image", ("python", (".venv", "venv", "__pycache__", "*.pyc"))),
-    ("build output is rebuilt in the image", ("node", (".next", "dist", "build", "coverage"))),
-    ("logs", ("", ("*.log",))),
-    ("environment files hold secrets", ("", (".env", ".env.*", "!.env.example"))),
+    ("dependencies are installed in the image", ("node", ("**/node_modules",))),
+    ("dependencies are installed in the image", ("python", (".venv", "venv", "**/__pycache__", "**/*.pyc"))),
+    ("build output is rebuilt in the image", ("node", ("**/.next", "dist", "build", "coverage"))),
+    ("logs", ("", ("**/*.log",))),
+    ("environment files hold secrets", ("", ("**/.env", "**/.env.*", "!**/.env.example"))),
 )
 ESSENTIAL = (".git", "node_modules")
 
@@ -62,15 +65,21 @@ ESSENTIAL = (".git", "node_modules")
 def check(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
     if not doc.stages:
         return
-    target = beside(doc, ".dockerignore")
     own = beside(doc, Path(doc.path).name + ".dockerignore")
-    if exists(doc, context, own.name):
-        return
-    if exists(doc, context, ".dockerignore"):
-        yield from _check_existing(doc, context, target)
-        return
-    content = render(copied_names(doc), _ecosystems(doc, context))
-    yield Fix(CODE, f"create {target.as_posix()}: keep node_modules, .git, build output and .env files out of the build context", (Edit(0, 0, content),), file=str(target), creates=True)
+    if _present(context, own):
+        return  # BuildKit prefers <Dockerfile>.dockerignore beside the Dockerfile
+    for root in build_contexts(doc, context):
+        target = root / ".dockerignore"
+        if _present(context, target):
+            yield from _check_existing(doc, context, target)
+            continue
+        content = render(copied_names(doc), _ecosystems(doc, context))
+        message = f"create {target.as_posix()}: keep node_modules, .git, build output and .env files out of the build context"
+        yield Fix(CODE, message, (Edit(0, 0, content),), file=str(target), creates=True)
+
+
+def _present(context: Any, path: Path) -> bool:
+    return context is not None and (context.project.exists(path) or context.project.document(path) is not None)
 
 
 def render(copied: set[str], ecosystems: set[str]) -> str:
@@ -78,10 +87,14 @@ def render(copied: set[str], ecosystems: set[str]) -> str:
     for title, (ecosystem, entries) in SECTIONS:
         if ecosystem and ecosystem not in ecosystems:
             continue
-        kept = [e for e in entries if e not in copied and not (e.startswith((".env", "!.env")) and ".env" in copied)]
+        kept = [e for e in entries if _name(e) not in copied and not (_name(e).startswith(".env") and ".env" in copied)]
         if kept:
             lines += ["", f"# {title}", *kept]
     return "\n".join(lines) + "\n"
+
+
+def _name(entry: str) -> str:
+    return entry.lstrip("!").removeprefix("**/")
 
 
 def _ecosystems(doc: DockerfileDocument, context: Any) -> set[str]:
@@ -114,8 +127,8 @@ def copied_names(doc: DockerfileDocument) -> set[str]:
 def _check_existing(doc: DockerfileDocument, context: Any, target: Path) -> Iterator[Notice]:
     created = context.project.document(target)
     text = created.text if created is not None else context.project.read_text(target) or ""
-    entries = {line.strip().strip("/") for line in text.splitlines()}
-    missing = [e for e in ESSENTIAL if e not in entries and f"**/{e}" not in entries]
+    entries = {line.strip().strip("/").removeprefix("**/") for line in text.splitlines()}
+    missing = [e for e in ESSENTIAL if e not in entries]
     if missing and any(i.keyword in ("COPY", "ADD") and i.args.text.split()[:1] == ["."] for i in doc.instructions):
         yield Notice(CODE, f"{target.as_posix()} does not exclude {', '.join(missing)}, and the Dockerfile copies the whole context", 0, severity="info")
 
@@ -129,4 +142,5 @@ RULE = Rule(
     title="Create a .dockerignore for the build context",
     check=check,
     doc=__doc__ or "",
+    options={"reads": ("compose",)},  # build contexts of the services that build this Dockerfile
 )

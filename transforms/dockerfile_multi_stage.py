@@ -122,4 +122,5 @@ RULE = Rule(
     title="Split a Node image into build and runtime stages",
     check=check,
     doc=__doc__ or "",
+    options={"reads": ("compose",)},  # build contexts of the services that build this Dockerfile
 )

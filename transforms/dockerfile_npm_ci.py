@@ -108,4 +108,5 @@ RULE = Rule(
     title="Use npm ci when the lockfile is copied",
     check=check,
     doc=__doc__ or "",
+    options={"reads": ("compose",)},  # build contexts of the services that build this Dockerfile
 )

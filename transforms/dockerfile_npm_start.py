@@ -88,4 +88,5 @@ RULE = Rule(
     title="Run the start script's program instead of npm",
     check=check,
     doc=__doc__ or "",
+    options={"reads": ("compose",)},  # build contexts of the services that build this Dockerfile
 )
