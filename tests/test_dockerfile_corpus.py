@@ -49,7 +49,7 @@ OWN = {
     "next-with-env-hostname": "FROM node:20-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\nFROM node:20-alpine\nWORKDIR /app\nENV HOSTNAME=localhost\nCOPY --from=build /app/.next/standalone ./\nCMD [\"node\", \"server.js\"]\n",
     "ubuntu-sudo-apt": "FROM ubuntu:24.04\nRUN apt-get update && \\\n    DEBIAN_FRONTEND=noninteractive apt-get install -yq \\\n      curl \\\n      git \\\n    ; echo done\nWORKDIR /work\nCMD [\"bash\"]\n",
 }
-UNTOUCHED_SHARED = {"06-escape-backtick-crlf", "09-crlf-nginx", "10-already-multistage-nonroot", "13-entrypoint-cmd-healthcheck", "14-empty", "15-ends-with-backslash", "16-user-root-then-back", "B22"}
+UNTOUCHED_SHARED = {"06-escape-backtick-crlf", "09-crlf-nginx", "10-already-multistage-nonroot", "13-entrypoint-cmd-healthcheck", "14-empty", "15-ends-with-backslash", "16-user-root-then-back"}
 
 
 def corpus() -> list:

@@ -9,12 +9,12 @@ import pytest
 from dockwright import engine
 from dockwright.config import Config
 from dockwright.fixes import DOC_HEADINGS
-from dockwright.transforms import dockerfile_apt, dockerfile_dockerignore, dockerfile_exec_form, dockerfile_multi_stage, dockerfile_non_root, dockerfile_npm_ci, dockerfile_npm_start, dockerfile_package_cache
+from dockwright.transforms import dockerfile_apt, dockerfile_dockerignore, dockerfile_exec_form, dockerfile_multi_stage, dockerfile_next_runner, dockerfile_non_root, dockerfile_npm_ci, dockerfile_npm_start, dockerfile_package_cache
 
 # In code order, as `dockwright` runs them: the whole-file rewrite (DW250) comes first.
 RULES = dict(sorted(
     (rule.code, rule)
-    for module in (dockerfile_apt, dockerfile_dockerignore, dockerfile_exec_form, dockerfile_multi_stage, dockerfile_non_root, dockerfile_npm_ci, dockerfile_npm_start, dockerfile_package_cache)
+    for module in (dockerfile_apt, dockerfile_dockerignore, dockerfile_exec_form, dockerfile_multi_stage, dockerfile_next_runner, dockerfile_non_root, dockerfile_npm_ci, dockerfile_npm_start, dockerfile_package_cache)
     for rule in (getattr(module, "RULES", None) or [module.RULE])
 ))
 
@@ -30,7 +30,7 @@ def messages(outcome: engine.Outcome) -> list[str]:
 
 
 def test_codes_are_in_the_dockerfile_range_with_full_docs() -> None:
-    assert sorted(RULES) == [f"DW25{n}" for n in range(10)]
+    assert sorted(RULES) == [f"DW25{n}" for n in range(10)] + ["DW260", "DW261"]
     for rule in RULES.values():
         assert rule.kind == "dockerfile" and rule.phase == 2
         for heading in DOC_HEADINGS:

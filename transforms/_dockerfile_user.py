@@ -119,9 +119,9 @@ def early_switch(stage: Stage, copies: list[Instruction]) -> Instruction | None:
     later = [run for run in stage.named("RUN") if run.index > first.index]
     if not later:
         return None  # nothing is built after the copies: USER goes before the command
-    for run in later:
-        if run.heredocs or run.is_exec_form or run.flags():
-            return None
-        if any(c.words[0] not in USER_LEVEL for c in commands(run.args.text) if c.words):
-            return None
+    steps = [c.words for run in later for c in commands(run.args.text) if c.words]
+    if any(run.heredocs or run.is_exec_form or run.flags() for run in later) or any(w[0] not in USER_LEVEL for w in steps):
+        return None
+    if all(len(w) > 1 and w[1] in ("ci", "install", "i") for w in steps):
+        return None  # only installs: root-owned node_modules is fine to run from
     return first

@@ -1,0 +1,10 @@
+FROM node:20-alpine AS build
+RUN npm run build
+
+FROM node:20-alpine
+WORKDIR /app
+ENV HOSTNAME=0.0.0.0
+ENV PORT=8080
+COPY --from=build /app/.next/standalone ./
+EXPOSE 8080
+CMD ["node", "server.js"]
