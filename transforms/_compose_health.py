@@ -1,9 +1,8 @@
-"""Healthcheck profiles per image family, and whether a service has a check.
+"""Whether a service has a healthcheck, and the one to add: probe plus per-family timing.
 
-Each probe uses a binary the image is known to ship; where that knowledge is missing
-the planner says so instead of guessing (a check that cannot run reports unhealthy
-forever, and `depends_on: service_healthy` then blocks the stack). Sources are in the
-docs of DW201 (transforms/compose_healthcheck.py).
+The probe comes from _compose_probes (binaries the image is known to ship); a check
+that cannot run reports unhealthy forever and `depends_on: service_healthy` then
+blocks the stack, so an unknown image gets a reason instead of a guess.
 """
 from __future__ import annotations
 
@@ -11,17 +10,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument
-from dockwright.transforms._compose import command_text, environment, major, repository, tag_of, version_tuple
+from dockwright.transforms._compose import command_text
 from dockwright.transforms._compose_dockerfile import DockerfileFacts, dockerfile_path, read_facts
+from dockwright.transforms._compose_probes import Plan, image_probe
 
-PROM = ("prom/", "quay.io/prometheus/")
-GRAFANA = ("grafana/grafana", "grafana/grafana-oss", "grafana/grafana-enterprise")
-LISTEN = re.compile(r"--web\.listen-address[= ]\S*:(\d+)")
-INSTALL_AT_START = re.compile(r"\b(npm (install|i|ci)|yarn( install)?|pnpm (install|i))\b(?!\S)")
-# OpenTelemetry's Prometheus exporter for Node listens on 9464 and serves /metrics only.
-OTEL_METRICS_PORT = 9464
+# Bare `yarn` installs too, but only as a whole command (`yarn start` does not).
+INSTALL_AT_START = re.compile(r"""\b(?:npm (?:install|i|ci)|pnpm (?:install|i)|yarn install|yarn(?=\s*(?:$|&&|;|\|\||["'])))(?![\w-])""")
 
 
 @dataclass(frozen=True)
@@ -44,15 +39,6 @@ TIMINGS = {
     "node": Timing("30s", "5s", 3, "20s"),
 }
 SLOW_START = "300s"  # `npm install` before the server starts takes minutes
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The healthcheck to add, or why there is none."""
-
-    family: str = ""
-    healthcheck: dict[str, Any] | None = None
-    reason: str | None = None
 
 
 def existing(doc: YamlDocument, service: dict[str, Any], context: Any) -> bool | None:
@@ -105,108 +91,3 @@ def _with_timing(found: Plan, timing: Timing, options: dict[str, Any], service: 
     check = {**(found.healthcheck or {}), "interval": timing.interval, "timeout": timing.timeout, "retries": timing.retries, "start_period": start}
     check.update({k: options[k] for k in ("interval", "timeout", "retries", "start_period") if k in options})
     return Plan(found.family, check, None)
-
-
-def image_probe(name: str, service: dict[str, Any], image: str, facts: DockerfileFacts | None, options: dict[str, Any]) -> Plan:
-    repo, tag = repository(image), tag_of(image)
-    base = repo.rsplit("/", 1)[-1]
-    for probe in (_database_probe, _monitoring_probe, _web_probe):
-        found = probe(repo, base, tag, service)
-        if found is not None:
-            return found
-    if base == "node" or (facts is not None and repository(facts.base).rsplit("/", 1)[-1] == "node"):
-        return _node_probe(name, service, tag, facts, options)
-    if "distroless" in repo or base == "scratch":
-        return Plan(reason=f"no HTTP port and no shell in image {image}; healthcheck not generated (add one that runs the image's own binary, e.g. [\"CMD\", \"/nodejs/bin/node\", \"healthcheck.js\"])")
-    return Plan(reason=f"the tool does not know what image {image or '(built from a Dockerfile)'} contains; add a healthcheck, or set one in [tool.dockwright.DW201.services.{name}] test")
-
-
-def _cmd(*words: str) -> dict[str, Any]:
-    return {"test": ["CMD", *words]}
-
-
-def _database_probe(repo: str, base: str, tag: str, service: dict[str, Any]) -> Plan | None:
-    if base in ("postgres", "postgis", "timescaledb", "timescaledb-ha") or repo == "supabase/postgres":
-        shell = 'pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER:-postgres}" -d "$${POSTGRES_DB:-postgres}"'
-        return Plan("postgres", {"test": ["CMD-SHELL", shell]})
-    if base == "mysql" or (base == "mariadb" and (version_tuple(tag) or (99,)) < (10, 4)):
-        return Plan("mysql", _cmd("mysqladmin", "ping", "-h", "127.0.0.1"))
-    if base == "mariadb":
-        return Plan("mysql", _cmd("healthcheck.sh", "--connect"))
-    if base in ("redis", "valkey"):
-        if "requirepass" in command_text(service) or "REDIS_PASSWORD" in environment(service):
-            return Plan(reason=f"{base} requires a password here; a plain `{base}-cli ping` cannot authenticate: set a check in config")
-        return Plan("redis", _cmd(f"{base}-cli", "ping"))
-    if base == "mongo":
-        shell = "mongo" if (major(tag) or 99) < 5 else "mongosh"
-        return Plan("mongo", _cmd(shell, "--quiet", "--eval", "db.adminCommand('ping')"))
-    if base == "rabbitmq":
-        return Plan("rabbitmq", _cmd("rabbitmq-diagnostics", "-q", "ping"))
-    return None
-
-
-MONITORING_PORTS = {"prometheus": (9090, "/-/healthy"), "alertmanager": (9093, "/-/healthy"), "pushgateway": (9091, "/-/healthy"), "node-exporter": (9100, "/"), "blackbox-exporter": (9115, "/-/healthy")}
-
-
-def _monitoring_probe(repo: str, base: str, tag: str, service: dict[str, Any]) -> Plan | None:
-    if repo.startswith(PROM) and base in MONITORING_PORTS:
-        port, path = MONITORING_PORTS[base]
-        listen = LISTEN.search(command_text(service))
-        port = int(listen.group(1)) if listen else port
-        return Plan("monitoring", _cmd("wget", "-q", "--spider", f"http://127.0.0.1:{port}{path}"))
-    if repo in GRAFANA:
-        port = environment(service).get("GF_SERVER_HTTP_PORT") or "3000"
-        url = f"http://127.0.0.1:{port}/api/health"
-        if (major(tag) or 99) >= 10 or "ubuntu" in tag:
-            return Plan("grafana", _cmd("curl", "-fsS", "-o", "/dev/null", url))
-        return Plan("grafana", _cmd("wget", "-q", "-O", "/dev/null", url))
-    if repo.endswith("cadvisor/cadvisor") or repo == "google/cadvisor":
-        return Plan("monitoring", _cmd("wget", "--quiet", "--tries=1", "--spider", "http://127.0.0.1:8080/healthz"))
-    return None
-
-
-def _web_probe(repo: str, base: str, tag: str, service: dict[str, Any]) -> Plan | None:
-    # Caddy's official images are Alpine-based; nginx only in its -alpine tags (busybox wget).
-    alpine = (base == "caddy" and "windows" not in tag) or (base == "nginx" and "alpine" in tag)
-    if repo in ("caddy", "nginx") and alpine:
-        return Plan("web", _cmd("wget", "-q", "--spider", "http://127.0.0.1:80/"))
-    return None
-
-
-def _node_probe(name: str, service: dict[str, Any], tag: str, facts: DockerfileFacts | None, options: dict[str, Any]) -> Plan:
-    port, from_env = _node_port(name, service, facts, options)
-    if port is None:
-        return Plan(reason="no HTTP port found (EXPOSE, ports, PORT or config); a worker without one gets no generated healthcheck: set one in config")
-    path = str(options.get("path") or ("/metrics" if port == OTEL_METRICS_PORT else "/"))
-    origin = f"'http://127.0.0.1:'+(process.env.PORT||{port})+'{path}'" if from_env else f"'http://127.0.0.1:{port}{path}'"
-    version = major(facts.base.split(":", 1)[1] if facts and ":" in facts.base else tag)
-    if version is not None and version < 18:  # no global fetch before Node 18
-        script = f"require('http').get({origin},r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))"
-    else:
-        script = f"fetch({origin}).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-    return Plan("node", _cmd("node", "-e", script))
-
-
-def _node_port(name: str, service: dict[str, Any], facts: DockerfileFacts | None, options: dict[str, Any]) -> tuple[int | None, bool]:
-    if isinstance(options.get("port"), int):
-        return options["port"], False
-    env_port = environment(service).get("PORT")
-    if env_port and env_port.isdigit():
-        return int(env_port), True
-    if facts is not None and facts.exposed:
-        return facts.exposed[0], False
-    target = _published_target(service.get("ports"))
-    if target is not None:
-        return target, False
-    return (3000, False) if compose.family(name, service) == "app" else (None, False)
-
-
-def _published_target(ports: Any) -> int | None:
-    for item in ports if isinstance(ports, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("target"), int):
-            return item["target"]
-        text = str(item).split("/", 1)[0]
-        last = text.rsplit(":", 1)[-1]
-        if last.isdigit():
-            return int(last)
-    return None
