@@ -62,69 +62,41 @@ reservation = "512M"
 
 [tool.dockwright.DW103.services.web]   # one service, by name
 memory = "1536M"
+reservation = ""                        # an empty value leaves that key out
 ```
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 from dockwright.documents import compose
 from dockwright.documents.yaml import Tagged, YamlDocument, add_missing, render_scalar
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
+from dockwright.transforms._limits import LEGACY_KEYS, deploy_limits, has_limits, profile_for, profile_table, wanted_limits
 
 CODE = "DW103"
-LEGACY_KEYS = ("mem_limit", "memswap_limit", "mem_reservation", "cpus", "pids_limit", "cpu_quota", "cpu_count", "cpu_percent")
-PROFILES: dict[str, dict[str, str]] = {
-    "database": {"cpus": "1.0", "memory": "1G", "reservation": "256M"},
-    "cache": {"cpus": "0.5", "memory": "512M", "reservation": "128M"},
-    "app": {"cpus": "1.0", "memory": "1G", "reservation": "256M"},
-    "worker": {"cpus": "1.0", "memory": "768M", "reservation": "256M"},
-    "prometheus": {"cpus": "1.0", "memory": "2G", "reservation": "512M"},
-    "grafana": {"cpus": "0.5", "memory": "512M", "reservation": "128M"},
-    "alertmanager": {"cpus": "0.25", "memory": "256M", "reservation": "64M"},
-    "exporter": {"cpus": "0.25", "memory": "256M", "reservation": "64M"},
-    "admin": {"cpus": "0.25", "memory": "256M", "reservation": "64M"},
-    "queue": {"cpus": "1.0", "memory": "1G", "reservation": "256M"},
-    "default": {"cpus": "0.5", "memory": "512M", "reservation": "128M"},
-}
+V1_NOTICE = "docker-compose v1 ignores deploy.resources for version 3 files unless run with --compatibility; Compose v2 applies it"
 
 
 def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
     version = str(doc.plain.get("version", "")) if isinstance(doc.plain, dict) else ""
-    legacy_format = version.startswith("2") or version.startswith("1")
     told = False
     for service in compose.services(doc):
-        if _has_limits(doc, service.data, context):
+        profile = profile_for(service.name, service.data, context.options)
+        wanted = wanted_limits(profile)
+        if not wanted or has_limits(doc, service.data, wanted, getattr(context, "project", None)):
             continue
         legacy = any(key in service.data for key in LEGACY_KEYS)
-        if legacy and _deploy_limits_of(service.data):
+        if legacy and deploy_limits(service.data) is not None:
             continue  # both styles already: any addition risks Compose's "distinct values" error
-        profile = profile_for(service.name, service.data, context.options)
         path = ("services", service.name)
-        if legacy_format or legacy:
+        if legacy or version.startswith(("1", "2")):
             yield from _legacy_limits(doc, service, path, profile)
             continue
         if version.startswith("3") and not told:
             told = True
-            yield Notice(CODE, "docker-compose v1 ignores deploy.resources for version 3 files unless run with --compatibility; Compose v2 applies it", _version_offset(doc), ("version",), severity="info")
+            yield Notice(CODE, V1_NOTICE, _version_offset(doc), ("version",), severity="info")
         yield from _deploy_limits(doc, service, path, profile)
-
-
-def profile_for(name: str, service: dict[str, Any], options: dict[str, Any]) -> dict[str, str]:
-    family = compose.family(name, service)
-    profile = dict(PROFILES.get(family, PROFILES["default"]))
-    profile.update({k: str(v) for k, v in options.get("families", {}).get(family, {}).items()})
-    profile.update({k: str(v) for k, v in options.get("services", {}).get(name, {}).items()})
-    profile["family"] = family
-    return profile
-
-
-def _deploy_limits_of(service: dict[str, Any]) -> dict[str, Any] | None:
-    deploy = service.get("deploy")
-    resources = deploy.get("resources") if isinstance(deploy, dict) else None
-    limits = resources.get("limits") if isinstance(resources, dict) else None
-    return limits if isinstance(limits, dict) else None
 
 
 def _version_offset(doc: YamlDocument) -> int | None:
@@ -132,38 +104,11 @@ def _version_offset(doc: YamlDocument) -> int | None:
     return found[0].start if found else None
 
 
-def _has_limits(doc: YamlDocument, service: dict[str, Any], context: Any, depth: int = 0) -> bool:
-    limits = _deploy_limits_of(service)
-    if limits is not None and "cpus" in limits and "memory" in limits:
-        return True
-    if "cpus" in service and "mem_limit" in service:
-        return True
-    extends = service.get("extends")
-    if depth > 5 or extends is None:
-        return False
-    base = _extended(doc, extends, context)
-    return isinstance(base, dict) and (_has_limits(doc, base, context, depth + 1) or any(k in base for k in LEGACY_KEYS))
-
-
-def _extended(doc: YamlDocument, extends: Any, context: Any) -> Any:
-    if isinstance(extends, str):
-        return ((doc.plain or {}).get("services") or {}).get(extends)
-    if not isinstance(extends, dict):
-        return None
-    name = extends.get("service")
-    if "file" not in extends:
-        return ((doc.plain or {}).get("services") or {}).get(name)
-    other = context.project.document(Path(doc.path).parent / str(extends["file"])) if context else None
-    data = getattr(other, "plain", None)
-    return ((data or {}).get("services") or {}).get(name) if isinstance(data, dict) else None
-
-
 def _deploy_limits(doc: YamlDocument, service: compose.Service, path: tuple[Any, ...], profile: dict[str, str]) -> Iterator[Fix | Notice]:
-    limits = {"cpus": profile["cpus"], "memory": profile["memory"]}
-    resources: dict[str, Any] = {"limits": limits}
+    resources: dict[str, Any] = {"limits": wanted_limits(profile)}
     deploy = service.data.get("deploy")
     existing = deploy.get("resources") if isinstance(deploy, dict) else None
-    if not (isinstance(existing, dict) and ("reservations" in existing or "limits" in existing)):
+    if profile.get("reservation") and not (isinstance(existing, dict) and ("reservations" in existing or "limits" in existing)):
         resources["reservations"] = {"memory": profile["reservation"]}
     shadowed = False
     if service.node.shared or doc.target(service.node).shared:
@@ -175,14 +120,7 @@ def _deploy_limits(doc: YamlDocument, service: compose.Service, path: tuple[Any,
             return  # they get their own deploy in this pass; this service's turn is the next pass
         shadowed = True
     addition = add_missing(doc, service.node, path, service.data, {"deploy": {"resources": resources}}, shadowed=shadowed)
-    if addition.reason:
-        yield Notice(CODE, f"{service.name}: limits not added: {addition.reason}", service.key.start, path)
-        return
-    message = f"{service.name}: add {profile['family']} limits (cpus {profile['cpus']}, memory {profile['memory']})"
-    for note in addition.notes:
-        yield Notice(CODE, f"{service.name}: {note}", service.key.start, path, severity="info")
-    changes = tuple(Change(p, v) for p, v in addition.changes)
-    yield Fix(CODE, message, addition.edits, changes, service.key.start, path)
+    yield from _fix_from(service, path, addition, f"add {profile['family']} limits ({_describe(resources['limits'])})")
 
 
 def _gets_own_deploy(doc: YamlDocument, service: compose.Service) -> bool:
@@ -193,24 +131,31 @@ def _gets_own_deploy(doc: YamlDocument, service: compose.Service) -> bool:
 
 
 def _legacy_limits(doc: YamlDocument, service: compose.Service, path: tuple[Any, ...], profile: dict[str, str]) -> Iterator[Fix | Notice]:
-    wanted: dict[str, Any] = {
-        "cpus": Tagged("tag:yaml.org,2002:float", profile["cpus"]),
-        "mem_limit": profile["memory"].lower(),
-    }
-    if not any(key in service.data for key in LEGACY_KEYS):
+    wanted: dict[str, Any] = {}
+    if profile.get("cpus"):
+        wanted["cpus"] = Tagged("tag:yaml.org,2002:float", profile["cpus"])
+    if profile.get("memory"):
+        wanted["mem_limit"] = profile["memory"].lower()
+    if profile.get("reservation") and not any(key in service.data for key in LEGACY_KEYS):
         wanted["mem_reservation"] = profile["reservation"].lower()
     wanted = {k: v for k, v in wanted.items() if k not in service.data}
     addition = add_missing(doc, service.node, path, service.data, wanted)
+    yield from _fix_from(service, path, addition, f"add {profile['family']} limits ({_describe(wanted)}) as service-level keys, the style the file uses")
+
+
+def _fix_from(service: compose.Service, path: tuple[Any, ...], addition: Any, message: str) -> Iterator[Fix | Notice]:
     if addition.reason:
         yield Notice(CODE, f"{service.name}: limits not added: {addition.reason}", service.key.start, path)
         return
-    added = ", ".join(f"{k} {render_scalar(v)}" for k, v in wanted.items())
-    message = f"{service.name}: add {profile['family']} limits ({added}) as service-level keys, the style the file uses"
-    yield Fix(CODE, message, addition.edits, tuple(Change(p, v) for p, v in addition.changes), service.key.start, path)
+    if not addition.edits:
+        return
+    for note in addition.notes:
+        yield Notice(CODE, f"{service.name}: {note}", service.key.start, path, severity="info")
+    yield Fix(CODE, f"{service.name}: {message}", addition.edits, tuple(Change(p, v) for p, v in addition.changes), service.key.start, path)
 
 
-def _profile_table() -> str:
-    return "\n".join(f"| {family} | {p['cpus']} | {p['memory']} | {p['reservation']} |" for family, p in PROFILES.items())
+def _describe(values: dict[str, Any]) -> str:
+    return ", ".join(f"{key} {render_scalar(value)}" for key, value in values.items())
 
 
 RULE = Rule(
@@ -221,5 +166,5 @@ RULE = Rule(
     applicability=Applicability.SAFE,
     title="Add CPU and memory limits from image-family profiles",
     check=check,
-    doc=(__doc__ or "").replace("PROFILE_TABLE", _profile_table()),
+    doc=(__doc__ or "").replace("PROFILE_TABLE", profile_table()),
 )

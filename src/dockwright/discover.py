@@ -90,7 +90,7 @@ def _read_gitignore(directory: Path) -> Any:
         lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _ancestor_ignores(top: Path) -> list[tuple[Path, Any]]:

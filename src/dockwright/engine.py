@@ -1,6 +1,7 @@
 """Select fixes, run them to a fixpoint, verify every output, write atomically."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -107,6 +108,16 @@ class Outcome:
         return 1 if self.changed else 0
 
 
+@functools.lru_cache(maxsize=65536)
+def _resolve(path: str) -> Path:
+    return Path(path).resolve()
+
+
+def resolved(path: str | Path) -> Path:
+    """``Path.resolve`` with a cache: cross-file fixes ask for the same paths many times."""
+    return _resolve(os.fspath(path))
+
+
 class Project:
     """Every document of the run, for fixes that span files."""
 
@@ -119,15 +130,15 @@ class Project:
         return [s.document for s in self._states.values() if s.document is not None and (kind is None or s.kind == kind)]
 
     def kind_of(self, path: str | Path) -> str | None:
-        state = self._states.get(Path(path).resolve())
+        state = self._states.get(resolved(path))
         return state.kind if state else None
 
     def environment_of(self, path: str | Path) -> str:
-        state = self._states.get(Path(path).resolve())
+        state = self._states.get(resolved(path))
         return state.env if state else self.config.environment_of(Path(path))
 
     def document(self, path: str | Path) -> Any:
-        state = self._states.get(Path(path).resolve())
+        state = self._states.get(resolved(path))
         return state.document if state else None
 
     def read_text(self, path: str | Path) -> str | None:
@@ -339,7 +350,7 @@ def _run_rule(rule: Rule, states: dict[Path, FileState], project: Project, confi
 def _target_state(state: FileState, found: Fix | Notice, states: dict[Path, FileState], config: Config) -> FileState | None:
     if found.file is None:
         return state
-    path = Path(found.file).resolve()
+    path = resolved(found.file)
     if path in states:
         return states[path]
     if isinstance(found, Fix) and found.creates:

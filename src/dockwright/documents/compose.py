@@ -22,6 +22,14 @@ class Service:
 
 
 def services(doc: YamlDocument) -> Iterator[Service]:
+    """The services of a Compose document, merged keys included (computed once per document)."""
+    cached = doc._cache.get("services")
+    if cached is None:
+        cached = doc._cache["services"] = list(_services(doc))
+    return iter(cached)
+
+
+def _services(doc: YamlDocument) -> Iterator[Service]:
     root = doc.root
     data = doc.plain
     if root is None or not isinstance(data, dict) or not isinstance(data.get("services"), dict):

@@ -99,6 +99,7 @@ class YamlDocument:
     data: list[Any]
     anchors: dict[int, Occurrence]
     _starts: list[int] = field(default_factory=list)
+    _cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -208,6 +209,11 @@ class YamlDocument:
         return lines
 
     def quote_char(self) -> str:
+        if "quote" not in self._cache:
+            self._cache["quote"] = self._quote_char()
+        return self._cache["quote"]
+
+    def _quote_char(self) -> str:
         counts = Counter(o.style for o in self.walk() if o.is_scalar and o.style in ("'", '"'))
         return "'" if counts["'"] > counts['"'] else '"'
 
@@ -223,6 +229,11 @@ class YamlDocument:
             stack.extend(reversed(children))
 
     def indent_step(self) -> int:
+        if "step" not in self._cache:
+            self._cache["step"] = self._indent_step()
+        return self._cache["step"]
+
+    def _indent_step(self) -> int:
         steps: Counter[int] = Counter()
         for occ in self.walk():
             if not occ.is_mapping or occ.flow:
@@ -251,11 +262,13 @@ class YamlDocument:
             local = offsets(self.target(near))
             if local:
                 return Counter(local).most_common(1)[0][0]
-        every: list[int] = []
-        for occ in self.walk():
-            if occ.is_mapping and not occ.flow:
-                every.extend(offsets(occ))
-        return Counter(every).most_common(1)[0][0] if every else self.indent_step()
+        if "offset" not in self._cache:
+            every: list[int] = []
+            for occ in self.walk():
+                if occ.is_mapping and not occ.flow:
+                    every.extend(offsets(occ))
+            self._cache["offset"] = Counter(every).most_common(1)[0][0] if every else self.indent_step()
+        return self._cache["offset"]
 
 
 # parsing ----------------------------------------------------------------------
@@ -280,7 +293,9 @@ def _compose(text: str) -> list[Any]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt", pure=True)
+    # The safe composer gives the same nodes, marks and styles as the round-trip one
+    # (checked over the corpus) without gathering comments, which we never read.
+    yaml = YAML(typ="safe", pure=True)
     try:
         return [node for node in yaml.compose_all(text) if node is not None]
     except MarkedYAMLError as error:
