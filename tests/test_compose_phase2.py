@@ -272,3 +272,20 @@ def _golden_outputs() -> list:
 def test_golden_output_passes_docker_compose_config(path: Path) -> None:
     result = compose_config(path, env=dummy_env_for(path.read_text()))
     assert result.returncode == 0, result.stderr
+
+
+# DW204 ------------------------------------------------------------------------------
+
+def test_probe_missing_from_image_is_reported() -> None:
+    text = 'services:\n  web:\n    image: node:20-alpine\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://127.0.0.1:3000/"]\n'
+    output, messages = fix(text, "DW204")
+    assert output == text
+    assert messages == ["docker-compose.yml:5:13: DW204 web: the check runs curl, which is not in image node:20-alpine; the check reports unhealthy forever (probe with node -e and fetch; DW201 writes one when the check is removed)"]
+
+
+def test_probe_installed_by_the_dockerfile_is_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM node:20-alpine\nRUN apk add --no-cache \\\n    curl\n")
+    monkeypatch.chdir(tmp_path)
+    text = 'services:\n  web:\n    build: ./web\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://127.0.0.1:3000/"]\n'
+    assert fix(text, "DW204")[1] == []

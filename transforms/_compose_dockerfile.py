@@ -7,12 +7,14 @@ that the Dockerfile fixes work with.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
 INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s*(.*)$", re.S)
 PORT = re.compile(r"^(\d{1,5})(?:/tcp)?$")
+INSTALL = re.compile(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)\b([^;&|]*)")
+PROBES = ("curl", "wget")
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class DockerfileFacts:
     base: str  # image of the final stage, through `FROM <earlier stage>`
     exposed: tuple[int, ...] = ()
     healthcheck: bool | None = None  # True: HEALTHCHECK CMD, False: HEALTHCHECK NONE, None: absent
+    installed: tuple[str, ...] = ()  # curl / wget installed by a RUN of the final stage's lineage
 
 
 def dockerfile_path(compose_path: str, build: Any) -> str | None:
@@ -54,10 +57,12 @@ def read_facts(text: str) -> DockerfileFacts:
 def _apply(facts: DockerfileFacts, keyword: str, args: str) -> DockerfileFacts:
     if keyword == "EXPOSE":
         ports = tuple(int(m.group(1)) for word in args.split() if (m := PORT.match(word)))
-        return DockerfileFacts(facts.base, facts.exposed + ports, facts.healthcheck)
+        return replace(facts, exposed=facts.exposed + ports)
     if keyword == "HEALTHCHECK":
-        disabled = args.strip().upper() == "NONE"
-        return DockerfileFacts(facts.base, facts.exposed, not disabled)
+        return replace(facts, healthcheck=args.strip().upper() != "NONE")
+    if keyword == "RUN":
+        words = {w for m in INSTALL.finditer(args) for w in m.group(1).split()}
+        return replace(facts, installed=facts.installed + tuple(p for p in PROBES if p in words))
     return facts
 
 
