@@ -93,7 +93,8 @@ def _repaired(words: list[str]) -> list[str]:
 
 def _replace(doc: YamlDocument, key: Any, value: Any, repaired: list[str]) -> Edit:
     if value.flow:
-        return Edit(value.start, value.end, flow_strings(repaired, doc.quote_char()))
+        quoted = [i.style for i in value.items if i.style in ("'", '"')]
+        return Edit(value.start, value.end, flow_strings(repaired, quoted[0] if quoted else doc.quote_char()))
     # A block list's span runs on to the next key's indentation: cut at its content end.
     edit = set_block_value(doc, key, value, repaired)
     return Edit(edit.start, min(edit.end, content_end(doc, value)), edit.replacement)
