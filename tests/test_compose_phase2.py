@@ -289,3 +289,11 @@ def test_probe_installed_by_the_dockerfile_is_fine(tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     text = 'services:\n  web:\n    build: ./web\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://127.0.0.1:3000/"]\n'
     assert fix(text, "DW204")[1] == []
+
+
+def test_healthcheck_through_extends_counts_for_both_rules() -> None:
+    text = ('services:\n  base:\n    image: x/app:1\n    healthcheck:\n      test: ["CMD", "/hc"]\n'
+            '  web:\n    extends: base\n  front:\n    image: x/front:1\n    depends_on:\n      - web\n')
+    output, _ = fix(text, "DW201", "DW202")
+    assert output.count("healthcheck:") == 1
+    assert "      web:\n        condition: service_healthy" in output

@@ -43,6 +43,7 @@ SLOW_START = "300s"  # `npm install` before the server starts takes minutes
 
 def existing(doc: YamlDocument, service: dict[str, Any], context: Any) -> bool | None:
     """True: a check runs (compose or Dockerfile); False: disabled; None: no check at all."""
+    service = _resolved(doc, service)
     check = service.get("healthcheck")
     if isinstance(check, dict):
         test = check.get("test")
@@ -50,6 +51,16 @@ def existing(doc: YamlDocument, service: dict[str, Any], context: Any) -> bool |
             return False
         return True  # settings without `test` tune the image's own HEALTHCHECK
     return _from_dockerfile(doc, service, context)
+
+
+def _resolved(doc: YamlDocument, service: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """The service with what `extends` (same file) brings in, for the presence test."""
+    extends = service.get("extends")
+    name = extends if isinstance(extends, str) else (extends.get("service") if isinstance(extends, dict) and "file" not in extends else None)
+    base = ((doc.plain or {}).get("services") or {}).get(name) if name else None
+    if not isinstance(base, dict) or depth > 5:
+        return service
+    return {**_resolved(doc, base, depth + 1), **service}
 
 
 def _from_dockerfile(doc: YamlDocument, service: dict[str, Any], context: Any) -> bool | None:

@@ -83,7 +83,7 @@ CODE = "DW201"
 
 def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
     for service in compose.services(doc):
-        if existing(doc, _resolved(doc, service.data), context) is not None:
+        if existing(doc, service.data, context) is not None:
             continue
         path = ("services", service.name)
         found = plan(doc, service.name, service.data, context)
@@ -94,16 +94,6 @@ def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
             yield Notice(CODE, f"{service.name}: the service is an anchor other services use; add its healthcheck there", service.key.start, path)
             continue
         yield _add(doc, service, found.family, found.healthcheck)
-
-
-def _resolved(doc: YamlDocument, service: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-    """The service with what `extends` (same file) brings in, for the presence test."""
-    extends = service.get("extends")
-    name = extends if isinstance(extends, str) else (extends.get("service") if isinstance(extends, dict) and "file" not in extends else None)
-    base = ((doc.plain or {}).get("services") or {}).get(name) if name else None
-    if not isinstance(base, dict) or depth > 5:
-        return service
-    return {**_resolved(doc, base, depth + 1), **service}
 
 
 def _add(doc: YamlDocument, service: compose.Service, family: str, healthcheck: dict[str, Any]) -> Fix:
