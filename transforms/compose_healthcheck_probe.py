@@ -3,12 +3,12 @@
 ## What it does
 Reports a `healthcheck.test` that runs `curl` or `wget` in an image known not to
 contain it, or any shell command (`CMD-SHELL`, a string `test`) in an image without a
-shell. What an image ships is known for a few bases only: Alpine-based images and the
-busybox-based prom/* images have busybox `wget` but no `curl`; `node:*-slim` and
+shell. What an image ships is known for a few bases only: `node:*-alpine`, `alpine`,
+`busybox`, `caddy` and the busybox-based prom/* images have busybox `wget` but no `curl`; `node:*-slim` and
 `python:*-slim` (Debian slim) have neither; `node:<version>` without a suffix
 (buildpack-deps) has both; distroless and `scratch` have no shell and neither tool.
 A Dockerfile that installs `curl` or `wget` (`apk add`, `apt-get install`, ...) counts.
-Other images are not judged.
+Other images are not judged (nginx's Alpine tags, for one, add curl).
 
 ## Why
 `/bin/sh: curl: not found` is the most common reason a container stays `unhealthy`
@@ -72,7 +72,9 @@ def shipped(image: Any) -> set[str] | None:
     base = repo.rsplit("/", 1)[-1]
     if "distroless" in repo or base == "scratch":
         return set()
-    if "alpine" in tag or base in ("alpine", "busybox", "caddy") or repo.startswith(("prom/", "quay.io/prometheus/")):
+    # Alpine's busybox has wget; curl only where the image adds it (nginx's Alpine tags
+    # do, node's do not), so only bases whose Dockerfiles were read are judged.
+    if (base == "node" and "alpine" in tag) or base in ("alpine", "busybox", "caddy") or repo.startswith(("prom/", "quay.io/prometheus/")):
         return {"wget", "sh"}
     if base in ("node", "python") and "slim" in tag:
         return {"sh"}
