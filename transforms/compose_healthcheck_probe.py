@@ -4,8 +4,8 @@
 Reports a `healthcheck.test` that runs `curl` or `wget` in an image known not to
 contain it, or any shell command (`CMD-SHELL`, a string `test`) in an image without a
 shell. What an image ships is known for a few bases only: `node:*-alpine`, `alpine`,
-`busybox`, `caddy` and the busybox-based prom/* images have busybox `wget` but no `curl`; `node:*-slim` and
-`python:*-slim` (Debian slim) have neither; `node:<version>` without a suffix
+`busybox`, `caddy` and the busybox-based prom/* images have busybox `wget` but no
+`curl`; `node:*-slim` and `python:*-slim` (Debian slim) have neither; `node:<version>` without a suffix
 (buildpack-deps) has both; distroless and `scratch` have no shell and neither tool.
 A Dockerfile that installs `curl` or `wget` (`apk add`, `apt-get install`, ...) counts.
 Other images are not judged (nginx's Alpine tags, for one, add curl).
