@@ -45,7 +45,7 @@ services:
   db:
     image: postgres:16-alpine
     healthcheck:
-      test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U \\"$${POSTGRES_USER:-postgres}\\" -d \\"$${POSTGRES_DB:-postgres}\\""]
+      test: ["CMD-SHELL", 'pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER:-postgres}" -d "$${POSTGRES_DB:-postgres}"']
       interval: 10s
       timeout: 5s
       retries: 5
