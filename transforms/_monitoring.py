@@ -121,3 +121,30 @@ def value_text(doc: YamlDocument, occ: Occurrence, new: str) -> str:
     if occ.style in ("'", '"'):
         return quote_string(new, occ.style)
     return render_scalar(new, doc.quote_char())
+
+
+def spaced_top_level(doc: YamlDocument, edit: Edit) -> Edit:
+    """A new top-level key gets a blank line above it when the file's top-level keys
+    are separated by blank lines (the usual compose and prometheus.yml layout)."""
+    root = doc.root
+    if root is None or not root.is_mapping or root.flow or len(root.pairs) < 2 or edit.start != edit.end:
+        return edit
+    text = doc.text
+    spaced = sum(1 for key, _ in root.pairs[1:] if _blank_above(text, key.start))
+    if spaced * 2 < len(root.pairs) - 1 or _blank_above(text, edit.start) or not text[:edit.start].endswith("\n"):
+        return edit
+    return Edit(edit.start, edit.end, doc.source.newline + edit.replacement)
+
+
+def _blank_above(text: str, offset: int) -> bool:
+    """Whether a blank line precedes the line of ``offset`` (comment lines skipped)."""
+    start = text.rfind("\n", 0, offset) + 1
+    while start > 0:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        line = text[previous : start - 1].strip()
+        if not line:
+            return True
+        if not line.startswith("#"):
+            return False
+        start = previous
+    return False

@@ -8,7 +8,7 @@ from typing import Any
 from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument, add_missing, append_items
 from dockwright.fixes import Change
-from dockwright.transforms._monitoring import merge_insertions
+from dockwright.transforms._monitoring import merge_insertions, spaced_top_level
 from dockwright.transforms._monitoring_secrets import Wiring
 
 
@@ -54,6 +54,6 @@ def join_networks(doc: YamlDocument, service: compose.Service, names: list[str])
         addition = add_missing(doc, doc.root, (), data, {"networks": new})
         if addition.reason:
             return Wiring(reason=addition.reason)
-        edits.extend(addition.edits)
+        edits.extend(spaced_top_level(doc, e) if "networks" not in data else e for e in addition.edits)
         changes.extend(Change(p, v) for p, v in addition.changes)
     return Wiring(tuple(merge_insertions(edits)), tuple(changes))

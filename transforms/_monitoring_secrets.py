@@ -10,7 +10,7 @@ from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument, add_missing, append_items, remove_entry, remove_item
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Change
-from dockwright.transforms._monitoring import merge_insertions
+from dockwright.transforms._monitoring import merge_insertions, spaced_top_level
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ def _declare(doc: YamlDocument, secrets: dict[str, str], source: str, draft: _Dr
     addition = add_missing(doc, doc.root, (), doc.plain, {"secrets": wanted})
     if addition.reason:
         return addition.reason
-    draft.edits.extend(addition.edits)
+    fresh = "secrets" not in (doc.plain or {})
+    draft.edits.extend(spaced_top_level(doc, e) if fresh else e for e in addition.edits)
     draft.changes.extend(Change(p, v) for p, v in addition.changes)
     return None
 

@@ -15,7 +15,7 @@ from dockwright.documents.alertmanager import PLACEHOLDER
 from dockwright.documents.yaml import YamlDocument, add_missing, append_items, block_column, insertion_point, remove_entry, remove_item
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Applicability, Change, Fix, Notice
-from dockwright.transforms._monitoring import Runner, bind_mounts, merge_insertions
+from dockwright.transforms._monitoring import Runner, bind_mounts, merge_insertions, spaced_top_level
 
 CONFIG_NAME = "alertmanager_config"
 
@@ -78,7 +78,8 @@ def _declare_config(doc: YamlDocument, content: str) -> tuple[list[Edit], list[C
         point = insertion_point(doc, doc.root)
     if point == len(doc.text) and not doc.text.endswith("\n"):
         lines = newline + lines[: -len(newline)]
-    return [Edit(point, point, lines)], [Change(("configs", CONFIG_NAME), {"content": content})]
+    edit = Edit(point, point, lines)
+    return [edit if found is not None else spaced_top_level(doc, edit)], [Change(("configs", CONFIG_NAME), {"content": content})]
 
 
 def _swap_mount(doc: YamlDocument, service: Any, target: str) -> tuple[list[Edit], list[Change]] | None:

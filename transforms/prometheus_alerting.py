@@ -41,7 +41,7 @@ from typing import Any, Iterator
 from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument, add_missing
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
-from dockwright.transforms._monitoring import runners
+from dockwright.transforms._monitoring import runners, spaced_top_level
 from dockwright.transforms._monitoring_ports import same_project
 
 CODE = "DW221"
@@ -88,7 +88,8 @@ def _add_alerting(doc: YamlDocument, data: dict[str, Any], address: str) -> Iter
         yield Notice(CODE, f"alerting block not added: {addition.reason or 'alerting.alertmanagers is present but empty'}", 0, file=doc.path)
         return
     changes = tuple(Change(p, v) for p, v in addition.changes)
-    yield Fix(CODE, f"send alerts to {address} (no alerting: block)", addition.edits, changes, addition.edits[0].start, file=doc.path)
+    edits = tuple(spaced_top_level(doc, e) for e in addition.edits) if "alerting" not in data else addition.edits
+    yield Fix(CODE, f"send alerts to {address} (no alerting: block)", edits, changes, addition.edits[0].start, file=doc.path)
 
 
 RULE = Rule(
