@@ -297,3 +297,31 @@ def test_healthcheck_through_extends_counts_for_both_rules() -> None:
     output, _ = fix(text, "DW201", "DW202")
     assert output.count("healthcheck:") == 1
     assert "      web:\n        condition: service_healthy" in output
+
+
+# the docs show what the fix does ----------------------------------------------------
+
+def _doc_blocks(rule) -> dict[str, str]:
+    body = re.search(r"```yaml\n(.*?)```", rule.section("Example"), re.S).group(1)
+    parts = re.split(r"^# (before|after|reported)[^\n]*\n", body, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_doc_example_is_the_golden_example(rule) -> None:
+    blocks = _doc_blocks(rule)
+    env = "prod" if "prod" in rule.environments else rule.environments[0]
+    case = "example" if env == "prod" else f"{env}-example"
+    folder = GOLDEN / rule.name
+    tree = folder / case / "before" / "docker-compose.yml"
+    before = tree if tree.exists() else folder / f"{case}.before.yml"
+    assert before.read_text() == (blocks.get("before") or blocks["reported"])
+    if "after" not in blocks:
+        assert not before.with_name(before.name.replace(".before.", ".after.")).exists()
+        return
+    if rule.code == "DW211":  # the pin needs the version map the example names
+        output, _ = fix(blocks["before"], "DW211", config=configured("DW211", {"versions": {"prom/prometheus": "v2.53.0"}}))
+        assert output == blocks["after"]
+        return
+    after = folder / case / "after" / "docker-compose.yml" if tree.exists() else folder / f"{case}.after.yml"
+    assert after.read_text() == blocks["after"]

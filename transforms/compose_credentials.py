@@ -18,11 +18,13 @@ usually the default one (`admin`, the database name) that scanners try first.
 # before (docker-compose.prod.yml)
 services:
   db:
+    image: postgres:16
     environment:
       POSTGRES_PASSWORD: agent
 # after
 services:
   db:
+    image: postgres:16
     environment:
       POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}
 ```

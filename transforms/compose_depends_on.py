@@ -21,6 +21,7 @@ app starts while Postgres is still initialising and fails its first queries.
 # before
 services:
   web:
+    image: example/web:1.0
     depends_on:
       - db
       - mailer
@@ -33,6 +34,7 @@ services:
 # after
 services:
   web:
+    image: example/web:1.0
     depends_on:
       db:
         condition: service_healthy

@@ -27,7 +27,7 @@ services:
 services:
   db:
     image: postgres:16
-    env_file: ./db.env
+    env_file: ./db.env          # POSTGRES_USER=shop
     healthcheck:
       test: ["CMD-SHELL", "pg_isready -U $${POSTGRES_USER}"]
 ```
