@@ -152,3 +152,18 @@ def test_a_fix_that_never_settles_is_stopped() -> None:
 
     _, outcome = engine.fix_text(b"services: {}\n", "docker-compose.yml", [_rule(forever)])
     assert any("did not settle" in str(m) for m in outcome.messages)
+
+
+def test_a_crashing_fix_is_contained_and_the_others_still_run() -> None:
+    def crashes(doc, context):
+        raise RuntimeError("boom")
+        yield  # pragma: no cover
+
+    from dockwright.transforms import all_rules
+
+    limits = next(r for r in all_rules() if r.code == "DW103")
+    data = b"services:\n  web:\n    image: nginx:1.25\n"
+    output, outcome = engine.fix_text(data, "docker-compose.yml", [_rule(crashes), limits])
+    assert b"resources:" in output
+    assert any("internal error" in str(m) and "boom" in str(m) for m in outcome.messages)
+    assert outcome.exit_code == 2

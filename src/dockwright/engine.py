@@ -337,14 +337,22 @@ def _run_rule(rule: Rule, states: dict[Path, FileState], project: Project, confi
         anchor = next(iter(states.values()), None)
         if anchor is None:
             return
-        for found in rule.check(project, Context("prod", options, project, config, selected)):
+        for found in _contained(rule, lambda: rule.check(project, Context("prod", options, project, config, selected))):
             yield anchor, found
         return
     for state in list(states.values()):
         if state.kind != rule.kind or state.document is None or state.env not in rule.environments:
             continue
-        for found in rule.check(state.document, Context(state.env, options, project, config, selected)):
+        for found in _contained(rule, lambda: rule.check(state.document, Context(state.env, options, project, config, selected))):
             yield state, found
+
+
+def _contained(rule: Rule, check) -> list[Fix | Notice]:
+    """A transform's results, or one error for it: a bug in one fix never stops the others."""
+    try:
+        return list(check())
+    except Exception as error:  # noqa: BLE001 - reported, and the file is left as that fix found it
+        return [Notice(rule.code, f"internal error in this fix, which was skipped for this file: {type(error).__name__}: {error} (please report it)", None, severity="error")]
 
 
 def _target_state(state: FileState, found: Fix | Notice, states: dict[Path, FileState], config: Config) -> FileState | None:
