@@ -1,5 +1,6 @@
-"""Let a compose service join networks of other projects: top-level ``external: true``
-networks under their real names, and the service's ``networks:`` (keeping ``default``)."""
+"""Wire a scraper (Prometheus) into compose: join networks of other projects (top-level
+``external: true`` networks under their real names, keeping ``default``), and map
+``host.docker.internal`` to the host gateway for services on the host network."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,8 @@ from dockwright.documents.yaml import YamlDocument, add_missing, append_items
 from dockwright.fixes import Change
 from dockwright.transforms._monitoring import merge_insertions, spaced_top_level
 from dockwright.transforms._monitoring_secrets import Wiring
+
+HOST_ENTRY = "host.docker.internal:host-gateway"
 
 
 def _keys_for(declared: dict[str, Any], names: list[str]) -> dict[str, str]:
@@ -57,3 +60,34 @@ def join_networks(doc: YamlDocument, service: compose.Service, names: list[str])
         edits.extend(spaced_top_level(doc, e) if "networks" not in data else e for e in addition.edits)
         changes.extend(Change(p, v) for p, v in addition.changes)
     return Wiring(tuple(merge_insertions(edits)), tuple(changes))
+
+
+def wire_scraper(doc: YamlDocument, service: compose.Service, networks: list[str], gateway: bool) -> Wiring | None:
+    """The compose edits: extra_hosts for the host gateway, external networks."""
+    if not networks and not gateway:
+        return None
+    parts = [_extra_host(doc, service)] if gateway else []
+    parts += [join_networks(doc, service, networks)] if networks else []
+    failed = next((p for p in parts if p.reason), None)
+    if failed is not None:
+        return failed
+    if not any(p.edits for p in parts):
+        return None
+    edits = merge_insertions([e for p in parts for e in p.edits])
+    return Wiring(tuple(edits), tuple(c for p in parts for c in p.changes))
+
+
+def _extra_host(doc: YamlDocument, service: compose.Service) -> Wiring:
+    existing = service.data.get("extra_hosts")
+    path = ("services", service.name, "extra_hosts")
+    if isinstance(existing, list) and any(str(h).replace("=", ":").startswith("host.docker.internal:") for h in existing):
+        return Wiring()
+    if isinstance(existing, dict):
+        return Wiring() if "host.docker.internal" in existing else Wiring(reason="extra_hosts is a mapping; add host.docker.internal: host-gateway there")
+    found = doc.lookup(service.node, "extra_hosts")
+    if isinstance(existing, list) and found is not None and found[2] and found[1].is_sequence:
+        return Wiring((append_items(doc, found[1], [HOST_ENTRY]),), (Change(path, [*existing, HOST_ENTRY]),))
+    addition = add_missing(doc, service.node, path[:2], service.data, {"extra_hosts": [HOST_ENTRY]})
+    if addition.reason:
+        return Wiring(reason=f"cannot add extra_hosts: {addition.reason}")
+    return Wiring(addition.edits, tuple(Change(p, v) for p, v in addition.changes))

@@ -11,7 +11,10 @@ For a Prometheus config that a compose service mounts (and that does not run wit
 - a port published by a compose project elsewhere in the repository (the app stack's
   `web` on `3000`) becomes that service, and the Prometheus service joins that
   project's network, declared `external: true` under its real name (`name:`, or
-  `<project>_default`).
+  `<project>_default`);
+- a service that runs with `network_mode: host` is reachable only through the host:
+  the target becomes `host.docker.internal:<port>` and the Prometheus service gets
+  `extra_hosts: ["host.docker.internal:host-gateway"]` (Docker >= 20.10).
 
 A service whose name matches the job name wins; among equals, a service of the main
 (prod) compose file wins over dev/staging-only ones. Prometheus's own port on
@@ -55,11 +58,12 @@ from dockwright.documents.yaml import YamlDocument
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._monitoring import Runner, runners, value_text
-from dockwright.transforms._monitoring_networks import join_networks
+from dockwright.transforms._monitoring_networks import wire_scraper
 from dockwright.transforms._monitoring_ports import Endpoint, endpoints, network_of, same_project
 from dockwright.transforms._monitoring_targets import HOST_GATEWAY, LOOPBACK, Target, resolve, static_targets
 
 CODE = "DW220"
+GATEWAY = "host-gateway"  # marks a target reached through the host, not a network
 
 
 def check(project: Any, context: Any) -> Iterator[Fix | Notice]:
@@ -89,13 +93,19 @@ def _retarget(project: Any, doc: YamlDocument, runner: Runner) -> Iterator[Fix |
         if target.host not in LOOPBACK | HOST_GATEWAY or (target.host in LOOPBACK and target.port == listen_port(service.data)):
             continue
         chosen = resolve(target, same, other)
-        if isinstance(chosen, str) or _unreachable(chosen):
-            reason = chosen if isinstance(chosen, str) else f"{chosen.service} uses network_mode: {chosen.data.get('network_mode')}; reach it through the host gateway or give it a network"
+        if isinstance(chosen, str) or (_unreachable(chosen) and not _on_host(chosen)):
+            reason = chosen if isinstance(chosen, str) else f"{chosen.service} uses network_mode: {chosen.data.get('network_mode')}"
             yield Notice(CODE, f"job {target.job}: {target.occ.value} cannot be reached from the {service.name} container; {reason}", target.occ.start, target.path, file=doc.path)
-            continue
-        network = None if chosen in same else network_of(_definition(project, docs, chosen))
-        moves.append((target, f"{chosen.service}:{chosen.container_port}", network))
+        elif _on_host(chosen):  # only the host gateway reaches a host-network service
+            moves.append((target, f"host.docker.internal:{target.port}", GATEWAY))
+        else:
+            network = None if chosen in same else network_of(_definition(project, docs, chosen))
+            moves.append((target, f"{chosen.service}:{chosen.container_port}", network))
     yield from _fixes(doc, runner, moves)
+
+
+def _on_host(endpoint: Endpoint) -> bool:
+    return str(endpoint.data.get("network_mode") or "") == "host"
 
 
 def _unreachable(endpoint: Endpoint) -> bool:
@@ -117,21 +127,24 @@ def _definition(project: Any, docs: list[YamlDocument], endpoint: Endpoint) -> E
 
 
 def _fixes(doc: YamlDocument, runner: Runner, moves: list[tuple[Target, str, str | None]]) -> Iterator[Fix | Notice]:
-    networks = sorted({n for _, _, n in moves if n})
-    wiring = join_networks(runner.doc, runner.service, networks) if networks else None
+    networks = sorted({n for _, _, n in moves if n and n != GATEWAY})
+    wiring = wire_scraper(runner.doc, runner.service, networks, any(n == GATEWAY for _, _, n in moves))
     if wiring is not None and wiring.reason:
-        yield Notice(CODE, f"{runner.service.name}: cannot join networks {', '.join(networks)}: {wiring.reason}; their targets are left alone", runner.service.key.start, file=runner.doc.path)
+        yield Notice(CODE, f"{runner.service.name}: {wiring.reason}; the targets that need it are left alone", runner.service.key.start, file=runner.doc.path)
         moves = [m for m in moves if m[2] is None]
         wiring = None
+    moves = [m for m in moves if m[0].occ.value != m[1]]
     if not moves:
         return
     edits = tuple(Edit(t.occ.start, t.occ.end, value_text(doc, t.occ, new)) for t, new, _ in moves)
     changes = tuple(Change(t.path, new) for t, new, _ in moves)
     group = f"{CODE}:{doc.path}" if wiring is not None else None
     addresses = ", ".join(new for _, new, _ in moves)
-    yield Fix(CODE, f"scrape {addresses} by service name instead of a container-local address", edits, changes, edits[0].start, file=doc.path, group=group)
+    yield Fix(CODE, f"scrape {addresses} instead of a container-local address", edits, changes, edits[0].start, file=doc.path, group=group)
     if wiring is not None:
-        message = f"{runner.service.name}: join external network {', '.join(networks)} (that project must be up first)"
+        joined = f"join external network {', '.join(networks)} (that project must be up first)" if networks else ""
+        gateway = "map host.docker.internal to the host gateway" if any(n == GATEWAY for _, _, n in moves) else ""
+        message = f"{runner.service.name}: " + "; ".join(p for p in (joined, gateway) if p)
         yield Fix(CODE, message, wiring.edits, wiring.changes, runner.service.key.start, file=runner.doc.path, group=group)
 
 
