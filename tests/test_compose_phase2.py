@@ -325,3 +325,10 @@ def test_doc_example_is_the_golden_example(rule) -> None:
         return
     after = folder / case / "after" / "docker-compose.yml" if tree.exists() else folder / f"{case}.after.yml"
     assert after.read_text() == blocks["after"]
+
+
+def test_service_extending_another_file_is_not_given_a_check() -> None:
+    text = "services:\n  web:\n    extends:\n      file: common.yml\n      service: web\n    image: node:20\n  front:\n    image: x/f:1\n    depends_on:\n      - web\n"
+    output, messages = fix(text, "DW201", "DW202")
+    assert "healthcheck" not in output and "condition: service_started" in output
+    assert any("extends a service of another file" in m for m in messages)

@@ -53,6 +53,12 @@ def existing(doc: YamlDocument, service: dict[str, Any], context: Any) -> bool |
     return _from_dockerfile(doc, service, context)
 
 
+def extends_other_file(service: dict[str, Any]) -> bool:
+    """`extends: {file: ...}`: what the service inherits is in a file this run may not read."""
+    extends = service.get("extends")
+    return isinstance(extends, dict) and "file" in extends
+
+
 def _resolved(doc: YamlDocument, service: dict[str, Any], depth: int = 0) -> dict[str, Any]:
     """The service with what `extends` (same file) brings in, for the presence test."""
     extends = service.get("extends")

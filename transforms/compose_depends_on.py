@@ -68,7 +68,7 @@ from dockwright.documents.yaml import Occurrence, YamlDocument, render_flow
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import shared_service, suppressed
-from dockwright.transforms._compose_health import existing, plan
+from dockwright.transforms._compose_health import existing, extends_other_file, plan
 
 CODE = "DW202"
 HEALTHY, STARTED, PENDING = "service_healthy", "service_started", None
@@ -96,8 +96,8 @@ def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
 
 def _condition(doc: YamlDocument, name: str, context: Any) -> str | None:
     dependency = ((doc.plain or {}).get("services") or {}).get(name)
-    if not isinstance(dependency, dict):
-        return STARTED  # defined in another file: its check is unknown here
+    if not isinstance(dependency, dict) or extends_other_file(dependency):
+        return STARTED  # (partly) defined in another file: its check is unknown here
     has = existing(doc, dependency, context)
     if has is not None:
         return HEALTHY if has else STARTED

@@ -26,8 +26,9 @@ the published ports (3000 for an app that declares none), at the path from confi
 (default `/`; `/metrics` on 9464, the OpenTelemetry Prometheus exporter's port).
 
 A service counts as checked when it has `healthcheck` (also through `<<:` merge keys
-or `extends`), when its Dockerfile declares `HEALTHCHECK`, or when it disables the
-check (`disable: true`, `HEALTHCHECK NONE`).
+or `extends` in the same file), when its Dockerfile declares `HEALTHCHECK`, or when it
+disables the check (`disable: true`, `HEALTHCHECK NONE`). A service that extends one
+of another file is reported, not given a check that would override the inherited one.
 
 ## Why
 A container without a check is "running" while it still starts or has hung, so
@@ -76,7 +77,7 @@ from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument, add_entries, style_of
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import flow_strings, raw, shared_service
-from dockwright.transforms._compose_health import existing, plan
+from dockwright.transforms._compose_health import existing, extends_other_file, plan
 
 CODE = "DW201"
 
@@ -86,6 +87,9 @@ def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
         if existing(doc, service.data, context) is not None:
             continue
         path = ("services", service.name)
+        if extends_other_file(service.data):
+            yield Notice(CODE, f"{service.name}: no healthcheck added: it extends a service of another file, which may define one", service.key.start, path)
+            continue
         found = plan(doc, service.name, service.data, context)
         if found.healthcheck is None:
             yield Notice(CODE, f"{service.name}: no healthcheck added: {found.reason}", service.key.start, path)
