@@ -233,3 +233,21 @@ def test_matchers_keep_routing_the_same(tmp_path: Path) -> None:
             path.write_bytes(text)
             result = subprocess.run([oracle("amtool"), "config", "routes", "test", f"--config.file={path}", *labels], capture_output=True, text=True, timeout=60)
             assert result.stdout.strip() == receiver, (labels, text.decode(), result.stdout, result.stderr)
+
+
+def test_every_compose_file_that_runs_the_config_gets_the_secrets_and_the_oldest_image_decides(tmp_path: Path) -> None:
+    am = "route: {receiver: t}\nreceivers:\n  - name: t\n    telegram_configs:\n      - bot_token: ${TOKEN}\n        chat_id: ${CHAT}\n"
+    files = {"alertmanager.yml": am, "docker-compose.yml": AM_COMPOSE.format(tag="v0.31.0"), "docker-compose.staging.yml": AM_COMPOSE.format(tag="v0.27.0") + "    env_file: .env.staging\n"}
+    outcome, out = run_tree(tmp_path, files, [alertmanager_secrets.RULE])
+    assert "chat_id: ${CHAT}" in out["alertmanager.yml"]  # 0.27 has no chat_id_file
+    for name in ("docker-compose.yml", "docker-compose.staging.yml"):
+        assert yaml.safe_load(out[name])["services"]["alertmanager"]["secrets"] == ["token"]
+    assert any("not from env_file" in m for m in messages(outcome))
+
+
+def test_two_services_of_one_file_are_left_to_a_person(tmp_path: Path) -> None:
+    am = "route: {receiver: t}\nreceivers:\n  - name: t\n    telegram_configs:\n      - bot_token: ${TOKEN}\n        chat_id: 1\n"
+    compose = AM_COMPOSE.format(tag="latest") + "  alertmanager-2:\n    image: prom/alertmanager\n    volumes:\n      - ./alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro\n"
+    outcome, out = run_tree(tmp_path, {"alertmanager.yml": am, "docker-compose.yml": compose}, [alertmanager_secrets.RULE])
+    assert out["alertmanager.yml"] == am
+    assert any("mounted by several services" in m for m in messages(outcome))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from dockwright.documents.alertmanager import FileField, Placeholder, Version, describe, file_field_for, placeholders, show_version, whole_placeholder
+from dockwright.documents import compose
+from dockwright.documents.alertmanager import FileField, version_of_tag, Placeholder, Version, describe, file_field_for, placeholders, show_version, whole_placeholder
 from dockwright.documents.yaml import Occurrence, YamlDocument
-from dockwright.transforms._monitoring import walk_scalars
+from dockwright.transforms._monitoring import Runner, walk_scalars
+from dockwright.transforms._monitoring_template import CONFIG_NAME
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,18 @@ def _obstacle(doc: YamlDocument, path: tuple[Any, ...], key: Occurrence | None, 
 
 def secret_name(variable: str) -> str:
     return variable.lower()
+
+
+def oldest_image(running: list[Runner]) -> tuple[str, Any, bool]:
+    """The image whose version limits the fields: the oldest of the services that run the file."""
+    if not running:
+        return "", *version_of_tag(None)
+    images = [str(r.service.data.get("image") or "") for r in running]
+    versions = [(version_of_tag(compose.image_tag(i)), i) for i in images]
+    (version, known), image = min(versions, key=lambda v: v[0][0])
+    return image, version, known
+
+
+def rendered_by_compose(project: Any) -> bool:
+    """Whether DW104's unsafe fix already moved an Alertmanager config into compose."""
+    return any(CONFIG_NAME in (((d.plain or {}).get("configs") or {}) if isinstance(d.plain, dict) else {}) for d in project.documents("compose"))

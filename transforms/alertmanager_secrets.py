@@ -65,15 +65,13 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from dockwright.documents.alertmanager import version_of_tag
-from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._monitoring import Runner, runners, value_text
-from dockwright.transforms._monitoring_placeholders import Finding, findings, secret_name
+from dockwright.transforms._monitoring_placeholders import Finding, findings, oldest_image, rendered_by_compose, secret_name
 from dockwright.transforms._monitoring_secrets import wire_secrets
-from dockwright.transforms._monitoring_template import CONFIG_NAME, render_through_configs
+from dockwright.transforms._monitoring_template import render_through_configs
 
 CODE = "DW104"
 SECRETS_DIR = "/run/secrets"
@@ -86,31 +84,27 @@ def check(project: Any, context: Any) -> Iterator[Fix | Notice]:
 
 def _check_config(project: Any, doc: YamlDocument, options: dict[str, Any]) -> Iterator[Fix | Notice]:
     running = runners(project, doc.path, "alertmanager")
-    image = str(running[0].service.data.get("image") or "") if running else ""
-    version, known = version_of_tag(compose.image_tag(image))
+    image, version, known = oldest_image(running)
     found = list(findings(doc, version, image or "unknown"))
-    if not found:
-        return
-    if not running and _rendered_by_compose(project):
-        return  # the unsafe fix moved the running config into compose configs:
+    if not found or (not running and rendered_by_compose(project)):
+        return  # nothing to do, or the unsafe fix already moved the config into compose
     if not running:
         for finding in found:
             yield _notice(doc, finding, "no compose service mounts this file, so there is no secret to wire; use a *_file field with a mounted file")
         return
     if not known:
         yield Notice(CODE, f"cannot read the Alertmanager version from image {image!r}; assuming the newest release", 0, file=doc.path, severity="info")
-    movable = [f for f in found if f.movable]
     for finding in found:
         if not finding.movable:
             yield _notice(doc, finding, finding.reason)
-    if movable:
-        yield from _move(doc, running[0], movable, options)
+    movable = [f for f in found if f.movable]
+    if len({id(r.doc) for r in running}) < len(running):
+        names = ", ".join(r.service.name for r in running)
+        yield Notice(CODE, f"the file is mounted by several services of one compose file ({names}); wire the secrets by hand", 0, file=doc.path)
+    elif movable:
+        yield from _move(doc, running, movable, options)
     else:
         yield from render_through_configs(doc, running[0], [f for f in found if not f.movable], code=CODE)
-
-
-def _rendered_by_compose(project: Any) -> bool:
-    return any(CONFIG_NAME in (((d.plain or {}).get("configs") or {}) if isinstance(d.plain, dict) else {}) for d in project.documents("compose"))
 
 
 def _notice(doc: YamlDocument, finding: Finding, reason: str) -> Notice:
@@ -118,14 +112,16 @@ def _notice(doc: YamlDocument, finding: Finding, reason: str) -> Notice:
     return Notice(CODE, message, finding.value.start, finding.path, file=doc.path)
 
 
-def _move(doc: YamlDocument, runner: Runner, movable: list[Finding], options: dict[str, Any]) -> Iterator[Fix | Notice]:
+def _move(doc: YamlDocument, running: list[Runner], movable: list[Finding], options: dict[str, Any]) -> Iterator[Fix | Notice]:
     secrets = {secret_name(f.variable): f.variable for f in movable}
-    wiring = wire_secrets(runner.doc, runner.service, secrets, source=str(options.get("secret_source", "environment")))
-    if wiring.reason:
-        yield Notice(CODE, f"secrets not moved: {wiring.reason}", runner.service.key.start, file=runner.doc.path)
-        return
-    for note in wiring.notes:
-        yield Notice(CODE, note, runner.service.key.start, file=runner.doc.path, severity="info")
+    source = str(options.get("secret_source", "environment"))
+    wirings = [(runner, wire_secrets(runner.doc, runner.service, secrets, source=source)) for runner in running]
+    for runner, wiring in wirings:
+        if wiring.reason:
+            yield Notice(CODE, f"secrets not moved: {wiring.reason}", runner.service.key.start, file=runner.doc.path)
+            return
+        for note in _notes(runner, wiring.notes, source):
+            yield Notice(CODE, note, runner.service.key.start, file=runner.doc.path, severity="info")
     edits: list[Edit] = []
     changes: list[Change] = []
     for finding in movable:
@@ -135,8 +131,17 @@ def _move(doc: YamlDocument, runner: Runner, movable: list[Finding], options: di
     group = f"{CODE}:{doc.path}"
     fields = ", ".join(f.where for f in movable)
     yield Fix(CODE, f"read {fields} from secret files instead of ${{VAR}} placeholders", tuple(edits), tuple(changes), movable[0].value.start, file=doc.path, group=group)
-    names = ", ".join(secrets)
-    yield Fix(CODE, f"{runner.service.name}: add secrets {names} from the environment", wiring.edits, wiring.changes, runner.service.key.start, file=runner.doc.path, group=group)
+    for runner, wiring in wirings:
+        message = f"{runner.service.name}: add secrets {', '.join(secrets)} from the {'environment' if source != 'file' else 'files in ./secrets'}"
+        yield Fix(CODE, message, wiring.edits, wiring.changes, runner.service.key.start, file=runner.doc.path, group=group)
+
+
+def _notes(runner: Runner, notes: tuple[str, ...], source: str) -> list[str]:
+    if "env_file" in runner.service.data and source != "file":
+        # Compose reads `environment:` secrets from the shell and the project's .env,
+        # never from a service's env_file.
+        notes = (*notes, f"{runner.service.name}: the secrets come from the shell or the project's .env, not from env_file")
+    return list(notes)
 
 
 def _rename(doc: YamlDocument, finding: Finding) -> list[Edit]:

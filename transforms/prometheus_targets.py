@@ -7,7 +7,8 @@ For a Prometheus config that a compose service mounts (and that does not run wit
 
 - a port published by a service of the same compose project becomes that service and
   its container port (cadvisor published as `8081:8080` is `cadvisor:8080`);
-- a container port of a service of the same project is that service;
+- a container port of a service of the same project is that service, when the service
+  is named like the job (grafana's 3000, published as 3001, is not what `localhost:3000` meant);
 - a port published by a compose project elsewhere in the repository (the app stack's
   `web` on `3000`) becomes that service, and the Prometheus service joins that
   project's network, declared `external: true` under its real name (`name:`, or
