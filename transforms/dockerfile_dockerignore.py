@@ -59,7 +59,6 @@ SECTIONS = (
     ("logs", ("", ("**/*.log",))),
     ("environment files hold secrets", ("", ("**/.env", "**/.env.*", "!**/.env.example"))),
 )
-ESSENTIAL = (".git", "node_modules")
 
 
 def check(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
@@ -125,11 +124,13 @@ def copied_names(doc: DockerfileDocument) -> set[str]:
 
 
 def _check_existing(doc: DockerfileDocument, context: Any, target: Path) -> Iterator[Notice]:
-    created = context.project.document(target)
-    text = created.text if created is not None else context.project.read_text(target) or ""
+    if context.project.document(target) is not None:
+        return  # created earlier in this run, by this fix
+    text = context.project.read_text(target) or ""
     entries = {line.strip().strip("/").removeprefix("**/") for line in text.splitlines()}
-    missing = [e for e in ESSENTIAL if e not in entries]
-    if missing and any(i.keyword in ("COPY", "ADD") and i.args.text.split()[:1] == ["."] for i in doc.instructions):
+    essential = [".git", *(["node_modules"] if "node" in _ecosystems(doc, context) else [])]
+    missing = [e for e in essential if e not in entries]
+    if missing and any(i.keyword in ("COPY", "ADD") and "." in i.args.text.split()[:-1] for i in doc.instructions):
         yield Notice(CODE, f"{target.as_posix()} does not exclude {', '.join(missing)}, and the Dockerfile copies the whole context", 0, severity="info")
 
 

@@ -19,8 +19,6 @@ the final stage lost its ``USER`` or its command.
 """
 from __future__ import annotations
 
-import difflib
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -247,6 +245,8 @@ def _mask_body(lines: list[str], masked: list[str], index: int, word: str, strip
 
 
 def _structure(lines: list[str], escape: str) -> list[dict[str, Any]]:
+    import io
+
     from dockerfile_parse import DockerfileParser
 
     content = "\n".join(lines)
@@ -389,6 +389,8 @@ def _ranges(changes: Iterable[Any]) -> list[tuple[int, int]]:
 
 
 def _outside_ranges(before: DockerfileDocument, after: DockerfileDocument, ranges: list[tuple[int, int]]) -> str | None:
+    import difflib
+
     allowed = {line for a, b in ranges for line in range(a, b + 1)}  # 1-based lines of the input
     old, new = before.text.split("\n"), after.text.split("\n")
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
