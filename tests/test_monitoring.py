@@ -36,7 +36,8 @@ def messages(outcome) -> list[str]:
 @pytest.mark.parametrize("value, names", [
     ("${A}", ["A"]), ("$A", ["A"]), ("${A:-x}", ["A"]), ("https://h/${A}/$B", ["A", "B"]),
     ("{{ $labels.instance }}", []), ("{{ range .Alerts }}{{ $x := 1 }}{{ end }} ${A}", ["A"]), ("costs $5", []),
-], ids=["braces", "bare", "default", "inside a url", "go template", "go template and placeholder", "dollar amount"])
+    ("pa$word", []), ("$Mixed", []),
+], ids=["braces", "bare", "default", "inside a url", "go template", "go template and placeholder", "dollar amount", "literal dollar in a password", "bare mixed case"])
 def test_placeholders(value: str, names: list[str]) -> None:
     assert [p.name for p in placeholders(value)] == names
 
@@ -251,3 +252,43 @@ def test_two_services_of_one_file_are_left_to_a_person(tmp_path: Path) -> None:
     outcome, out = run_tree(tmp_path, {"alertmanager.yml": am, "docker-compose.yml": compose}, [alertmanager_secrets.RULE])
     assert out["alertmanager.yml"] == am
     assert any("mounted by several services" in m for m in messages(outcome))
+
+
+# properties ----------------------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+def unescape_matcher_value(quoted: str) -> str:
+    """Alertmanager's reading of a double-quoted matcher value (docs: `\\"`, `\\n`, `\\\\`;
+    a lone backslash stays literal)."""
+    body, out, index = quoted[1:-1], [], 0
+    while index < len(body):
+        pair = body[index : index + 2]
+        if pair in ('\\"', "\\\\", "\\n"):
+            out.append({'\\"': '"', "\\\\": "\\", "\\n": "\n"}[pair])
+            index += 2
+        else:
+            out.append(body[index])
+            index += 1
+    return "".join(out)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30), st.booleans())
+def test_matcher_values_round_trip(value: str, regex: bool) -> None:
+    rendered = matcher("label", value, regex=regex)
+    operator = "=~" if regex else "="
+    assert rendered.startswith(f"label{operator}\"")
+    assert unescape_matcher_value(rendered[len("label") + len(operator):]) == value
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=20))
+def test_match_rewrite_verifies_and_settles(value: str) -> None:
+    scalar = yaml.safe_dump(value, default_style='"', width=10**6, allow_unicode=True).split("\n...")[0].strip()
+    am = f"route:\n  receiver: d\n  routes:\n    - match:\n        team: {scalar}\n      receiver: d\nreceivers:\n  - name: d\n"
+    once, outcome = engine.fix_text(am.encode(), "alertmanager.yml", [alertmanager_matchers.RULE])
+    assert not [m for m in outcome.messages if m.severity == "error"], [str(m) for m in outcome.messages]
+    route = yaml.safe_load(once)["route"]["routes"][0]
+    assert route["matchers"] == [matcher("team", value, regex=False)]
+    twice, _ = engine.fix_text(once, "alertmanager.yml", [alertmanager_matchers.RULE])
+    assert twice == once

@@ -2,6 +2,7 @@
 list, in place where possible so that comments beside each label stay on its line."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from dockwright.documents.alertmanager import LABEL_NAME, describe, matcher
@@ -10,8 +11,17 @@ from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Change, Fix, Notice
 
 
+# Characters a single-quoted scalar cannot carry raw: non-printables, and line breaks
+# (\r, NEL, LS, PS count as breaks in YAML 1.1 and would be folded).
+_UNPRINTABLE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _quoted(item: str) -> str:
-    return "'" + item.replace("'", "''") + "'"
+    """Single quotes (no escapes to get wrong) unless YAML cannot hold a character raw."""
+    if not _UNPRINTABLE.search(item):
+        return "'" + item.replace("'", "''") + "'"
+    escaped = item.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) <= 0xFFFF else f"\\U{ord(m.group(0)):08x}", escaped) + '"'
 
 
 def _items(doc: YamlDocument, value: Occurrence, regex: bool) -> list[str] | str:

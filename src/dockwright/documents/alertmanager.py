@@ -84,7 +84,9 @@ def describe(path: tuple[Any, ...]) -> str:
 
 # placeholders ------------------------------------------------------------------------
 
-PLACEHOLDER = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>(?::?[-?+=])[^}]*)?\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
+# `${name}` in any case; bare `$NAME` only in upper case, the convention for environment
+# variables, so that a literal `pa$word` or `$labels` is not taken for a placeholder.
+PLACEHOLDER = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<rest>(?::?[-?+=])[^}]*)?\}|\$(?P<bare>[A-Z_][A-Z0-9_]*)(?![A-Za-z0-9_])")
 GO_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
 
 
