@@ -35,31 +35,36 @@ def join_networks(doc: YamlDocument, service: compose.Service, names: list[str])
     if service.node.shared or doc.target(service.node).shared:
         return Wiring(reason=f"service {service.name} is defined by an anchor that other services use")
     keys = _keys_for(declared, names)
-    edits, changes = [], []
+    joined = _join(doc, service, list(keys.values()))
+    if joined.reason:
+        return joined
+    new = {keys[n]: {"external": True, "name": n} for n in names if keys[n] not in declared}
+    if not new:
+        return joined
+    addition = add_missing(doc, doc.root, (), data, {"networks": new})
+    if addition.reason:
+        return Wiring(reason=addition.reason)
+    edits = [*joined.edits, *(spaced_top_level(doc, e) if "networks" not in data else e for e in addition.edits)]
+    return Wiring(tuple(merge_insertions(edits)), (*joined.changes, *(Change(p, v) for p, v in addition.changes)))
+
+
+def _join(doc: YamlDocument, service: compose.Service, keys: list[str]) -> Wiring:
+    """The service's own ``networks:`` gains ``keys`` (and keeps ``default``)."""
     joined = service.data.get("networks")
     path = ("services", service.name)
-    missing = [k for k in keys.values() if not (isinstance(joined, (list, dict)) and k in joined)]
-    if isinstance(joined, list) and missing:
+    missing = [k for k in keys if not (isinstance(joined, (list, dict)) and k in joined)]
+    if not missing:
+        return Wiring()
+    if isinstance(joined, list):
         found = doc.lookup(service.node, "networks")
         if found is None or not found[2] or not found[1].is_sequence:
             return Wiring(reason=f"the networks of {service.name} come from an anchor")
-        edits.append(append_items(doc, found[1], missing))
-        changes.append(Change((*path, "networks"), [*joined, *missing]))
-    elif missing:
-        wanted = {k: {} for k in missing} if isinstance(joined, dict) else ["default", *missing]
-        addition = add_missing(doc, service.node, path, service.data, {"networks": wanted})
-        if addition.reason:
-            return Wiring(reason=addition.reason)
-        edits.extend(addition.edits)
-        changes.extend(Change(p, v) for p, v in addition.changes)
-    new = {keys[n]: {"external": True, "name": n} for n in names if keys[n] not in declared}
-    if new:
-        addition = add_missing(doc, doc.root, (), data, {"networks": new})
-        if addition.reason:
-            return Wiring(reason=addition.reason)
-        edits.extend(spaced_top_level(doc, e) if "networks" not in data else e for e in addition.edits)
-        changes.extend(Change(p, v) for p, v in addition.changes)
-    return Wiring(tuple(merge_insertions(edits)), tuple(changes))
+        return Wiring((append_items(doc, found[1], missing),), (Change((*path, "networks"), [*joined, *missing]),))
+    wanted = {k: {} for k in missing} if isinstance(joined, dict) else ["default", *missing]
+    addition = add_missing(doc, service.node, path, service.data, {"networks": wanted})
+    if addition.reason:
+        return Wiring(reason=addition.reason)
+    return Wiring(addition.edits, tuple(Change(p, v) for p, v in addition.changes))
 
 
 def wire_scraper(doc: YamlDocument, service: compose.Service, networks: list[str], gateway: bool) -> Wiring | None:

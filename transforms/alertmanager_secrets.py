@@ -1,7 +1,7 @@
 """Move Alertmanager secrets out of `${VAR}` placeholders into `*_file` fields fed by compose secrets.
 
 ## What it does
-Finds `${VAR}`, `$VAR` and `${VAR:-default}` in every string of an Alertmanager config
+Finds `${VAR}`, `$VAR` (upper-case names) and `${VAR:-default}` in every string of an Alertmanager config
 (the file with `route:` and `receivers:`). For a field that has a `*_file` twin in the
 Alertmanager version that runs the file (read from the image tag of the compose service
 that mounts it; `latest` or no tag counts as the newest release), it rewrites
