@@ -1,112 +1,11 @@
-"""Shared helpers for the Dockerfile fixes: shell awareness, edits, base images.
-
-The shell scanner is deliberately small: it knows quotes, backslash escapes,
-comments and the control operators, which is all the fixes need to decide where a
-command ends and whether a command line is plain enough to become exec form.
-"""
+"""Shared helpers for the Dockerfile fixes: edits, base images, files beside the Dockerfile."""
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction, Stage
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix
-
-OPERATORS = ("&&", "||", ";;", ";", "|", "&", "\n")
-SHELL_SYNTAX = re.compile(r"[$`|&;<>(){}*?\[\]~#!\\]|^\s*\w+=")
-
-
-@dataclass(frozen=True)
-class Command:
-    """One simple command inside a shell command line: ``text[start:end]`` of the logical text."""
-
-    start: int
-    end: int
-    text: str
-
-    @property
-    def words(self) -> list[str]:
-        return self.text.split()
-
-
-def shell_comment(text: str) -> int | None:
-    """Index where a shell comment starts in ``text`` (outside quotes), or None."""
-    quote = None
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and quote != "'":
-            index += 2
-            continue
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "#" and (index == 0 or text[index - 1].isspace()):
-            return index
-        index += 1
-    return None
-
-
-def commands(text: str) -> list[Command]:
-    """The simple commands of a command line, split at control operators outside quotes."""
-    limit = shell_comment(text)
-    text = text if limit is None else text[:limit]
-    found: list[Command] = []
-    quote: str | None = None
-    index = start = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and quote != "'":
-            index += 2
-            continue
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        else:
-            operator = next((op for op in OPERATORS if text.startswith(op, index)), None)
-            if operator:
-                found.append(_command(text, start, index))
-                index += len(operator)
-                start = index
-                continue
-        index += 1
-    found.append(_command(text, start, len(text)))
-    return [c for c in found if c.text.strip()]
-
-
-def _command(text: str, start: int, end: int) -> Command:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    while start < end and text[start].isspace():
-        start += 1
-    return Command(start, end, text[start:end])
-
-
-def plain_words(text: str) -> list[str] | None:
-    """The words of a command line with no shell syntax at all, or None.
-
-    Quotes are allowed when they only group words; anything the shell would expand
-    or interpret (``&&``, pipes, redirects, ``$VAR``, globs, ``~``) keeps the shell form.
-    """
-    import shlex
-
-    if SHELL_SYNTAX.search(text) or not text.strip():
-        return None
-    try:
-        words = shlex.split(text, comments=False, posix=True)
-    except ValueError:
-        return None
-    return words or None
-
-
-def exec_form(words: list[str]) -> str:
-    return json.dumps(words, ensure_ascii=False)
 
 
 def after(instruction: Instruction, index: int) -> int:
@@ -116,11 +15,6 @@ def after(instruction: Instruction, index: int) -> int:
     if index >= len(instruction.args.text):
         return instruction.args.offsets[-1]
     return instruction.args.origin(index - 1) + 1
-
-
-def span(instruction: Instruction, start: int, end: int) -> tuple[int, int]:
-    """Original offsets of logical characters ``start:end`` (which must not straddle a line)."""
-    return instruction.args.origin(start), after(instruction, end)
 
 
 def keyword(doc: DockerfileDocument, name: str) -> str:
@@ -204,70 +98,3 @@ def is_node_image(doc: DockerfileDocument, stage: Stage) -> bool:
     if earlier is not None:
         return is_node_image(doc, earlier)
     return image_parts(base)[0] == "node"
-
-
-# files beside the Dockerfile -------------------------------------------------------
-
-def beside(doc: DockerfileDocument, name: str) -> Path:
-    return Path(doc.path).parent / name
-
-
-def build_contexts(doc: DockerfileDocument, context: Any) -> list[Path]:
-    """The build contexts of a Dockerfile: those of Compose services that build it
-    (``build: {context: ., dockerfile: apps/web/Dockerfile}``), else its own folder."""
-    found: list[Path] = []
-    me = Path(doc.path).resolve()
-    for compose in context.project.documents("compose") if context is not None else []:
-        services = compose.plain.get("services") if isinstance(compose.plain, dict) else None
-        for service in (services or {}).values():
-            build = service.get("build") if isinstance(service, dict) else None
-            if isinstance(build, str):
-                build = {"context": build}
-            if not isinstance(build, dict) or "$" in str(build.get("context", ".")):
-                continue
-            root = Path(compose.path).parent / str(build.get("context", "."))
-            if (root / str(build.get("dockerfile", "Dockerfile"))).resolve() == me and root.resolve() not in [f.resolve() for f in found]:
-                found.append(root)
-    return found or [Path(doc.path).parent]
-
-
-def _candidates(doc: DockerfileDocument, context: Any, name: str) -> list[Path]:
-    """``name`` beside the Dockerfile first, then in each build context."""
-    paths = [beside(doc, name)]
-    for root in build_contexts(doc, context):
-        if (root / name).resolve() != paths[0].resolve():
-            paths.append(root / name)
-    return paths
-
-
-def read_json(doc: DockerfileDocument, context: Any, name: str) -> dict[str, Any] | None:
-    if context is None:
-        return None
-    for path in _candidates(doc, context, name):
-        text = context.project.read_text(path)
-        if not text:
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
-    return None
-
-
-def found_path(doc: DockerfileDocument, context: Any, name: str) -> Path | None:
-    """Where ``name`` is, beside the Dockerfile or in its build context; on disk, or
-    created earlier in this run (a .dockerignore another fix made)."""
-    if context is None:
-        return None
-    for path in _candidates(doc, context, name):
-        if context.project.exists(path) or context.project.document(path) is not None:
-            return path
-    return None
-
-
-def exists(doc: DockerfileDocument, context: Any, name: str) -> bool:
-    return found_path(doc, context, name) is not None
-
-
-LOCKFILES = {"package-lock.json": "npm", "npm-shrinkwrap.json": "npm", "yarn.lock": "yarn", "pnpm-lock.yaml": "pnpm"}

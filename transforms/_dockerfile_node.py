@@ -7,10 +7,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction, Stage
-from dockwright.transforms._dockerfile import exists, plain_words, read_json
+from dockwright.transforms._dockerfile_files import read_json
+from dockwright.transforms._dockerfile_shell import plain_words
 
 RUNNERS = ("npm", "yarn", "pnpm")
-NPM_LOCKS = ("package-lock.json", "npm-shrinkwrap.json")
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,6 @@ def workdir_at(stage: Stage, before: Instruction | None = None) -> str | None:
 
 def package_json(doc: DockerfileDocument, context: Any) -> dict[str, Any] | None:
     return read_json(doc, context, "package.json")
-
-
-def has_lockfile(doc: DockerfileDocument, context: Any) -> bool:
-    return any(exists(doc, context, lock) for lock in NPM_LOCKS)
 
 
 def dependency_version(package: dict[str, Any], name: str) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import posixpath
 from typing import Callable
 
-from dockwright.transforms._dockerfile import exec_form, image_parts
+from dockwright.transforms._dockerfile import image_parts
+from dockwright.transforms._dockerfile_shell import exec_form
 from dockwright.transforms._dockerfile_stages import Block, NodeApp
 
 OWNER = "node:node"  # the official node images ship user node, uid/gid 1000

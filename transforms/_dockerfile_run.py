@@ -7,7 +7,8 @@ from typing import Iterator
 
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction
 from dockwright.edits import Edit
-from dockwright.transforms._dockerfile import Command, after, commands, shell_comment
+from dockwright.transforms._dockerfile import after
+from dockwright.transforms._dockerfile_shell import Command, commands, shell_comment
 
 # Environment assignments and sudo may come first: `DEBIAN_FRONTEND=noninteractive apt-get install`.
 PREFIX = r"^(?:[A-Za-z_]\w*=\S*\s+)*(?:sudo\s+)?"

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dockwright.documents.dockerfile import COMMENT, DockerfileDocument, Instruction, Stage
-from dockwright.transforms._dockerfile import commands, exists, found_path, image_parts, is_node_image, resolved_base
+from dockwright.transforms._dockerfile import image_parts, is_node_image, resolved_base
+from dockwright.transforms._dockerfile_files import exists, found_path
+from dockwright.transforms._dockerfile_shell import commands
 from dockwright.transforms._dockerfile_node import package_json, resolve, script_name, workdir_at
 from dockwright.transforms._dockerfile_run import find
 

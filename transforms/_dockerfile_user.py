@@ -111,7 +111,7 @@ def early_switch(stage: Stage, copies: list[Instruction]) -> Instruction | None:
     the user, which Next.js needs for ``.next/cache``; copying ownership alone leaves
     what RUN builds owned by root.
     """
-    from dockwright.transforms._dockerfile import commands
+    from dockwright.transforms._dockerfile_shell import commands
 
     if not copies:
         return None

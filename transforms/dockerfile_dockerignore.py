@@ -45,7 +45,7 @@ from typing import Any, Iterator
 from dockwright.documents.dockerfile import DockerfileDocument
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Fix, Notice, Rule
-from dockwright.transforms._dockerfile import beside, build_contexts, exists
+from dockwright.transforms._dockerfile_files import beside, build_contexts, exists
 
 CODE = "DW259"
 HEADER = "# Created by dockwright (DW259): what the build never needs, and secrets it must not see."

@@ -36,7 +36,8 @@ from typing import Any, Iterator
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Fix, Notice, Rule
-from dockwright.transforms._dockerfile import exec_form, fix_at, plain_words
+from dockwright.transforms._dockerfile import fix_at
+from dockwright.transforms._dockerfile_shell import exec_form, plain_words
 
 CODE = "DW251"
 

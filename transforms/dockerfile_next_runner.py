@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from dockwright.documents.dockerfile import DockerfileDocument, Instruction, Stage
+from dockwright.documents.dockerfile import DockerfileDocument, Stage
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Fix, Notice, Rule
 from dockwright.transforms._dockerfile import distro, fix_at, flags_end, keyword

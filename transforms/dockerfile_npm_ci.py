@@ -38,7 +38,8 @@ from typing import Any, Iterator
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Fix, Notice, Rule
-from dockwright.transforms._dockerfile import after, exists, fix_at
+from dockwright.transforms._dockerfile import after, fix_at
+from dockwright.transforms._dockerfile_files import exists
 from dockwright.transforms._dockerfile_run import find
 
 CODE = "DW257"
