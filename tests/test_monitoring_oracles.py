@@ -109,7 +109,7 @@ def _golden_outputs() -> list:
     cases = []
     for name in MY_GOLDEN:
         folder = GOLDEN / name
-        for path in sorted(folder.rglob("*.yml")) if folder.exists() else []:
+        for path in sorted([*folder.rglob("*.yml"), *folder.rglob("*.yaml")]) if folder.exists() else []:
             if "before" in path.parts or ".before." in path.name:
                 continue
             cases.append(pytest.param(path, id=str(path.relative_to(GOLDEN))))
@@ -158,7 +158,7 @@ def test_golden_outputs_pass_the_real_tools(path: Path, tmp_path: Path) -> None:
 
 
 def _rendered_by_compose(folder: Path) -> bool:
-    for compose_file in folder.glob("*compose*.yml"):
+    for compose_file in [*folder.glob("*compose*.yml"), *folder.glob("*compose*.yaml")]:
         data = yaml.safe_load(compose_file.read_text(encoding="utf-8")) or {}
         if "alertmanager_config" in (data.get("configs") or {}):
             return True

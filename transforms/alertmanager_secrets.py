@@ -122,6 +122,10 @@ def _move(doc: YamlDocument, running: list[Runner], movable: list[Finding], opti
             return
         for note in _notes(runner, wiring.notes, source):
             yield Notice(CODE, note, runner.service.key.start, file=runner.doc.path, severity="info")
+    for finding in movable:
+        if finding.found[0].has_default:
+            message = f"{finding.where}: the default in the placeholder of {finding.variable} is not carried over; the secret needs {finding.variable} set"
+            yield Notice(CODE, message, finding.value.start, finding.path, file=doc.path, severity="info")
     edits: list[Edit] = []
     changes: list[Change] = []
     for finding in movable:
