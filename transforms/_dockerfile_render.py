@@ -11,7 +11,7 @@ from typing import Callable
 
 from dockwright.transforms._dockerfile import image_parts
 from dockwright.transforms._dockerfile_shell import exec_form
-from dockwright.transforms._dockerfile_stages import Block, NodeApp
+from dockwright.transforms._dockerfile_app import Block, NodeApp
 
 OWNER = "node:node"  # the official node images ship user node, uid/gid 1000
 USER = "1000:1000"

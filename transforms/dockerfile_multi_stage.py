@@ -86,7 +86,8 @@ from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._dockerfile import keyword
 from dockwright.transforms._dockerfile_render import render
-from dockwright.transforms._dockerfile_stages import NotUnderstood, read_node_app
+from dockwright.transforms._dockerfile_app import NotUnderstood
+from dockwright.transforms._dockerfile_stages import read_node_app
 
 CODE = "DW250"
 
