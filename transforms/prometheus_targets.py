@@ -52,6 +52,7 @@ None.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Iterator
 
 from dockwright.documents import compose
@@ -100,8 +101,11 @@ def _retarget(project: Any, doc: YamlDocument, runner: Runner) -> Iterator[Fix |
         elif _on_host(chosen):  # only the host gateway reaches a host-network service
             moves.append((target, f"host.docker.internal:{target.port}", GATEWAY))
         else:
-            network = None if chosen in same else network_of(_definition(project, docs, chosen))
-            moves.append((target, f"{chosen.service}:{chosen.container_port}", network))
+            definition = None if chosen in same else _definition(project, docs, chosen)
+            if definition is not None and definition.env != "prod":
+                where = Path(definition.doc.path).name
+                yield Notice(CODE, f"job {target.job}: {chosen.service} is not in the project's main (prod) compose file, only in files such as {where}; its network exists only while that stack runs", target.occ.start, target.path, file=doc.path, severity="info")
+            moves.append((target, f"{chosen.service}:{chosen.container_port}", definition and network_of(definition)))
     yield from _fixes(doc, runner, moves)
 
 
