@@ -51,8 +51,12 @@ delivered. Compose >= 2.23 reads `environment:` secrets; for older Compose set
 `secret_source = "file"`. Nothing is changed when no compose service mounts the file
 (there would be nothing to feed the secret file), when the service is defined by a
 shared anchor, or when a top-level secret of that name already has another source.
-The unsafe variant renders the whole config through Compose `configs:` when
-placeholders remain in fields without a `*_file` form (see `--unsafe-fixes`).
+With `--unsafe-fixes`, when placeholders remain in fields without a `*_file` form, the
+whole config moves into the compose file as `configs: alertmanager_config: content: |`
+(Compose >= 2.23.1), mounted where the file was. Compose interpolates the placeholders
+from the shell and the project's `.env` at start-up; every other `$` (Go templates such
+as `{{ $labels.x }}`) is written `$$`. It is unsafe because the config then lives in
+the compose file: the old file stays on disk, unused.
 Secret values are never read: only variable names appear in messages and output.
 
 ## Options
