@@ -151,3 +151,26 @@ def test_suppression_comment_above_from_keeps_the_rewrite_away(tmp_path: Path) -
     dockerfile.write_text("# dockwright: ignore[DW250]\nFROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npm run build\nCMD [\"node\", \"dist/main.js\"]\n")
     outcome = engine.run([tmp_path], [RULES["DW250"]], Config(root=tmp_path), engine.Options(unsafe_fixes=True))
     assert not outcome.changed
+
+
+def test_rewrite_never_repeats_a_secret_value(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text(json.dumps({"scripts": {"build": "tsc", "start": "node dist/main.js"}}))
+    (tmp_path / "Dockerfile").write_text("FROM node:20\nWORKDIR /app\nENV API_KEY=sk-live-1234\nCOPY . .\nRUN npm install\nRUN npm run build\nCMD [\"node\", \"dist/main.js\"]\n")
+    outcome = engine.run([tmp_path], list(RULES.values()), Config(root=tmp_path), engine.Options(unsafe_fixes=True))
+    assert any("secret-looking value" in m.text for m in outcome.messages)
+    dockerfile = next(r for r in outcome.files if r.path.name == "Dockerfile")
+    assert dockerfile.after.count("sk-live-1234") == 1
+    assert not any("sk-live-1234" in str(m) for m in outcome.messages)
+
+
+def test_bad_dockerfile_is_one_positioned_line_and_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "Dockerfile").write_text("FROM alpine\nAPK add curl\n")
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "Dockerfile").write_text("FROM alpine\nCMD echo hi\n")
+    result = subprocess.run([sys.executable, "-m", "dockwright", "check", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Dockerfile:2:1: unknown instruction: APK" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr and "ok/Dockerfile" in result.stderr + result.stdout

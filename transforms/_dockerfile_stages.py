@@ -18,6 +18,9 @@ from dockwright.transforms._dockerfile_run import find
 from dockwright.transforms._dockerfile_shell import commands
 
 
+SECRET_SETTING = re.compile(r"(?i)\b\w*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)\w*(?:=|\s+)(?![\"']?\$)[\"']?[^\s\"'$]")
+
+
 def read_node_app(doc: DockerfileDocument, context: Any) -> NodeApp:
     stage = _single_node_stage(doc)
     package = package_json(doc, context)
@@ -67,6 +70,10 @@ def _single_node_stage(doc: DockerfileDocument) -> Stage:
         raise NotUnderstood("the file uses heredocs")
     if stage.instructions[0].flags():
         raise NotUnderstood("FROM has flags (--platform)")
+    secret = next((i for i in stage.instructions if i.keyword in ("ENV", "ARG") and SECRET_SETTING.search(i.args.text)), None)
+    if secret is not None:
+        # The rewrite repeats settings in the runner: the diff would show the value again.
+        raise NotUnderstood(f"line {secret.first_line} bakes a secret-looking value into the image; pass it at run time instead")
     return stage
 
 
