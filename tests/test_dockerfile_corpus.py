@@ -58,6 +58,12 @@ def corpus() -> list:
     for path in sorted((cases / "dockerfiles").glob("*.Dockerfile")) + sorted(cases.glob("B2*/Dockerfile")):
         name = path.stem if path.name != "Dockerfile" else path.parent.name
         found.append(pytest.param(name, path.read_bytes(), id=f"shared: {name}"))
+    golden = Path(__file__).parent.parent / "golden"
+    for path in sorted(golden.glob("dockerfile-*/*.before.Dockerfile")) + sorted(golden.glob("dockerfile-*/*/before/**/Dockerfile*")):
+        if path.name.endswith(".dockerignore"):
+            continue
+        name = path.relative_to(golden).as_posix()
+        found.append(pytest.param(name, path.read_bytes(), id=f"golden: {name}"))
     return found
 
 

@@ -141,7 +141,9 @@ def _user_edit(doc: DockerfileDocument, stage: Stage, plan: Plan, copies: list[I
     if anchor is None:
         last = stage.instructions[-1]
         point = last.heredocs[-1].end if last.heredocs else last.end
-        return Edit(point, point, f"{newline}{keyword(doc, 'USER')} {user}")
+        # hadolint only reads an instruction after a heredoc terminator when a blank line separates them.
+        gap = newline if last.heredocs else ""
+        return Edit(point, point, f"{newline}{gap}{keyword(doc, 'USER')} {user}")
     return _before(doc, stage, anchor, f"{keyword(doc, 'USER')} {user}{newline}")
 
 
@@ -152,7 +154,9 @@ def _before(doc: DockerfileDocument, stage: Stage, anchor: Instruction, text: st
     while line >= 1 and COMMENT.match(doc.line_text(line)) and line > stage.instructions[0].first_line:
         point = doc.text.rfind("\n", 0, point - 1) + 1
         line -= 1
-    return Edit(point, point, text)
+    above = next((i for i in reversed(stage.instructions) if i.last_line == line), None)
+    gap = doc.source.newline if above is not None and above.heredocs else ""
+    return Edit(point, point, gap + text)
 
 
 RULE = Rule(

@@ -398,13 +398,24 @@ def _outside_ranges(before: DockerfileDocument, after: DockerfileDocument, range
         if tag == "equal":
             continue
         if tag == "insert":
-            touched = [low] if low in allowed else [low + 1]  # the line above or below the insertion
+            touched = [_neighbour(old, low, allowed)]
         else:
             touched = list(range(low + 1, high + 1))
         outside = [line for line in touched if line not in allowed]
         if outside:
             return f"line {outside[0]} changed, outside the instructions the fix meant to change"
     return _instructions_kept(before, after, allowed)
+
+
+def _neighbour(lines: list[str], low: int, allowed: set[int]) -> int:
+    """The 1-based line an insertion before ``lines[low]`` belongs to: the nearest
+    non-blank line above or below it (blank lines match either side equally)."""
+    above, below = low, low + 1
+    while above > 1 and not lines[above - 1].strip():
+        above -= 1
+    while below < len(lines) and not lines[below - 1].strip():
+        below += 1
+    return above if above in allowed or below not in allowed else below
 
 
 def _instructions_kept(before: DockerfileDocument, after: DockerfileDocument, allowed: set[int]) -> str | None:
