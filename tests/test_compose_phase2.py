@@ -98,7 +98,7 @@ def test_b14_probes_use_binaries_the_image_has(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "web" / "Dockerfile").write_text('FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n')
     monkeypatch.chdir(tmp_path)
     output, messages = fix(B14, "DW201")
-    assert """test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:3000/').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]""" in output
+    assert """test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:3000/').then(r=>process.exit(r.status<500?0:1)).catch(()=>process.exit(1))"]""" in output
     assert 'test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:80/"]' in output
     assert "curl" not in output and "localhost" not in output
     assert any("worker: no healthcheck added: no HTTP port and no shell in image gcr.io/distroless/nodejs20-debian12" in m for m in messages)

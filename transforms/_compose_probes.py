@@ -99,13 +99,18 @@ def _node_probe(name: str, service: dict[str, Any], tag: str, facts: DockerfileF
     port, from_env = _node_port(name, service, facts, options)
     if port is None:
         return Plan(reason="no HTTP port found (EXPOSE, ports, PORT or config); a worker without one gets no generated healthcheck: set one in config")
-    path = str(options.get("path") or ("/metrics" if port == OTEL_METRICS_PORT else "/"))
+    known = options.get("path") or ("/metrics" if port == OTEL_METRICS_PORT else None)
+    path = str(known or "/")
     origin = f"'http://127.0.0.1:'+(process.env.PORT||{port})+'{path}'" if from_env else f"'http://127.0.0.1:{port}{path}'"
     version = major(facts.base.split(":", 1)[1] if facts and ":" in facts.base else tag)
+    # A guessed `/` may well be a 404 on an API: any answer below 500 means the server
+    # is up. A configured (or known) path must answer 2xx.
+    limit = 400 if known else 500
     if version is not None and version < 18:  # no global fetch before Node 18
-        script = f"require('http').get({origin},r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))"
+        script = f"require('http').get({origin},r=>process.exit(r.statusCode<{limit}?0:1)).on('error',()=>process.exit(1))"
     else:
-        script = f"fetch({origin}).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+        verdict = "r.ok" if known else "r.status<500"
+        script = f"fetch({origin}).then(r=>process.exit({verdict}?0:1)).catch(()=>process.exit(1))"
     return Plan("node", _cmd("node", "-e", script))
 
 

@@ -22,8 +22,10 @@ always from a binary the image ships, probing `127.0.0.1` (busybox resolves
 | Node apps (`node:*`, or built from a `FROM node` Dockerfile) | `node -e "fetch(...)"` (`http.get` before Node 18) | needs no curl/wget (none in `-slim`, no curl in `-alpine`) |
 
 The Node probe uses the port from the service's `PORT`, the Dockerfile's `EXPOSE`, or
-the published ports (3000 for an app that declares none), at the path from config
-(default `/`; `/metrics` on 9464, the OpenTelemetry Prometheus exporter's port).
+the published ports (3000 for an app that declares none), at the path from config,
+which must answer 2xx. Without one it asks `/` and takes any answer below 500 as
+healthy, since `/` of an API is often a 404 while the server is fine (on 9464, the
+OpenTelemetry Prometheus exporter's port, it asks `/metrics`).
 
 A service counts as checked when it has `healthcheck` (also through `<<:` merge keys
 or `extends` in the same file), when its Dockerfile declares `HEALTHCHECK`, or when it
