@@ -20,7 +20,7 @@ the final stage lost its ``USER`` or its command.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 from dockwright.documents.source import Problem, Source, line_starts
@@ -176,17 +176,15 @@ def parse(path: str, source: Source) -> DockerfileDocument:
     text = source.text
     lines = text.split("\n")
     directives, escape = _directives(lines)
-    entries = _structure(_without_heredoc_bodies(lines, escape), escape)
+    entries = _structure(_without_heredoc_bodies(lines, escape))
     starts = line_starts(text)
     instructions: list[Instruction] = []
     covered: set[int] = set()
-    cursor = 0
     for entry in entries:
-        instruction, bodies_end = _instruction(len(instructions), entry, lines, starts, escape, cursor)
+        instruction, bodies_end = _instruction(len(instructions), entry, lines, starts, escape)
         instructions.append(instruction)
         covered.update(range(entry["startline"], bodies_end + 1))
-        cursor = bodies_end + 1
-    _check_uncovered(lines, covered, escape)
+    _check_uncovered(lines, covered)
     instructions = _with_stages(instructions)
     return DockerfileDocument(path, source, directives, instructions, _stages(instructions), escape, starts)
 
@@ -244,7 +242,7 @@ def _mask_body(lines: list[str], masked: list[str], index: int, word: str, strip
     raise Problem(f"heredoc <<{word} is never terminated", start, 1)
 
 
-def _structure(lines: list[str], escape: str) -> list[dict[str, Any]]:
+def _structure(lines: list[str]) -> list[dict[str, Any]]:
     import io
 
     from dockerfile_parse import DockerfileParser
@@ -262,7 +260,7 @@ def _structure(lines: list[str], escape: str) -> list[dict[str, Any]]:
     return entries
 
 
-def _instruction(index: int, entry: dict[str, Any], lines: list[str], starts: list[int], escape: str, cursor: int) -> tuple[Instruction, int]:
+def _instruction(index: int, entry: dict[str, Any], lines: list[str], starts: list[int], escape: str) -> tuple[Instruction, int]:
     first, last = entry["startline"], entry["endline"]
     while last > first and not lines[last].strip():
         last -= 1
@@ -316,7 +314,7 @@ def _heredocs(keyword: str, args: str, lines: list[str], starts: list[int], last
     return tuple(found), index - 1
 
 
-def _check_uncovered(lines: list[str], covered: set[int], escape: str) -> None:
+def _check_uncovered(lines: list[str], covered: set[int]) -> None:
     for number, line in enumerate(lines):
         if number in covered or not line.strip() or COMMENT.match(line):
             continue
@@ -325,18 +323,13 @@ def _check_uncovered(lines: list[str], covered: set[int], escape: str) -> None:
 
 
 def _stages(instructions: list[Instruction]) -> list[Stage]:
-    stages: list[Stage] = []
-    current: list[Instruction] = []
+    groups: list[list[Instruction]] = []
     for instruction in instructions:
-        if instruction.keyword == "FROM":
-            if current and current[0].keyword == "FROM":
-                stages.append(_stage(len(stages), current))
-            current = [instruction]
-        elif current:
-            current.append(instruction)
-    if current and current[0].keyword == "FROM":
-        stages.append(_stage(len(stages), current))
-    return stages
+        if instruction.stage == len(groups):
+            groups.append([instruction])
+        elif instruction.stage >= 0:
+            groups[-1].append(instruction)
+    return [_stage(index, group) for index, group in enumerate(groups)]
 
 
 def _stage(index: int, instructions: list[Instruction]) -> Stage:
@@ -346,19 +339,13 @@ def _stage(index: int, instructions: list[Instruction]) -> Stage:
     return Stage(index, base, alias, tuple(instructions))
 
 
-def _replace_stage(instruction: Instruction, stage: int) -> Instruction:
-    from dataclasses import replace
-
-    return replace(instruction, stage=stage)
-
-
 def _with_stages(instructions: list[Instruction]) -> list[Instruction]:
+    """Each instruction with the index of its stage (-1 for ARGs before the first FROM)."""
     stage = -1
     result = []
     for instruction in instructions:
-        if instruction.keyword == "FROM":
-            stage += 1
-        result.append(_replace_stage(instruction, stage))
+        stage += instruction.keyword == "FROM"
+        result.append(replace(instruction, stage=stage))
     return result
 
 
