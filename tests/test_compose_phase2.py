@@ -332,3 +332,10 @@ def test_service_extending_another_file_is_not_given_a_check() -> None:
     output, messages = fix(text, "DW201", "DW202")
     assert "healthcheck" not in output and "condition: service_started" in output
     assert any("extends a service of another file" in m for m in messages)
+
+
+def test_variable_tag_defaulting_to_latest_is_reported() -> None:
+    text = "services:\n  api:\n    image: example/api:${TAG:-latest}\n  web:\n    build: .\n    image: example/web:${TAG:-latest}\n"
+    output, messages = fix(text, "DW211")
+    assert output == text
+    assert [m.split("DW211 ")[1].split(":")[0] for m in messages] == ["api"]

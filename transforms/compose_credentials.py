@@ -69,6 +69,8 @@ def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
             if _secrets(value):
                 yield Notice(CODE, f"{service.name}: environment comes from an anchor other services share and holds hard-coded credentials; use ${{VAR}} there", key.start, path)
             continue
+        if value.is_mapping and any(_secrets(doc.target(source)) for source in value.merge_sources()):
+            yield Notice(CODE, f"{service.name}: environment merges an anchor that holds hard-coded credentials; use ${{VAR}} there", key.start, path)
         for index, name, text_occ, kind in _secrets(value):
             yield from _replace(doc, service.name, path, index, name, text_occ, kind, value.flow)
 

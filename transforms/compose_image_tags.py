@@ -5,7 +5,8 @@ Reports every service whose `image` has no tag or the `latest` tag (and no
 `@sha256:` digest). With `--unsafe-fixes` and a version for that image in
 `[tool.dockwright.DW211] versions`, rewrites the tag to that version. The tool never
 invents a version. Images of services that also have `build:` name the local build's
-output and are not reported; images from variables (`${TAG:-latest}`) neither.
+output and are not reported. An image from a variable is reported only when its
+default is `latest` (`example/api:${TAG:-latest}`), and never rewritten.
 
 ## Why
 `latest` is whatever was pushed last: two hosts, or the same host after a `pull`,
@@ -38,6 +39,7 @@ redis = "7.2-alpine"                 # or by the image's last path part
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from dockwright.documents import compose
@@ -47,13 +49,18 @@ from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import repository
 
 CODE = "DW211"
+LATEST_DEFAULT = re.compile(r":-?latest\}\s*$")
 
 
 def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
     versions = (context.options if context else {}).get("versions", {}) or {}
     for service in compose.services(doc):
         image = service.data.get("image")
-        if not isinstance(image, str) or "$" in image or "@" in image or "build" in service.data:
+        if not isinstance(image, str) or "@" in image or "build" in service.data:
+            continue
+        if "$" in image:
+            if LATEST_DEFAULT.search(image):
+                yield Notice(CODE, f"{service.name}: image {image} falls back to latest when the variable is unset; give it a version default", service.key.start, ("services", service.name, "image"))
             continue
         tag = compose.image_tag(image)
         if tag not in (None, "latest"):
