@@ -199,3 +199,18 @@ def test_property_identity_idempotence_validity(base: str, body: list[str], newl
     assert not [m for m in outcome.messages if m.severity == "error"]
     assert run(output)[0] == output
     parse("Dockerfile", decode(output))
+
+
+def _golden_pairs() -> list:
+    golden = Path(__file__).parent.parent / "golden"
+    pairs = [(p, p.with_name(p.name.replace(".after.", ".before."))) for p in sorted(golden.glob("dockerfile-*/*.after.Dockerfile"))]
+    for after in sorted(golden.glob("dockerfile-*/*/after/**/Dockerfile*")):
+        if not after.name.endswith(".dockerignore"):
+            parts = after.relative_to(golden).parts
+            pairs.append((after, golden.joinpath(parts[0], parts[1], "before", *parts[3:])))
+    return [pytest.param(a, b, id=a.relative_to(golden).as_posix()) for a, b in pairs]
+
+
+@pytest.mark.parametrize("after, before", _golden_pairs())
+def test_golden_outputs_lint_no_worse_than_their_inputs(after: Path, before: Path) -> None:
+    assert not hadolint_counts(after.read_bytes()) - hadolint_counts(before.read_bytes())

@@ -21,6 +21,11 @@ def render(app: NodeApp, variant: str, *, upper: bool = True) -> str:
     kw: Callable[[str], str] = (lambda word: word) if upper else str.lower
     base = with_variant(app.base, variant)
     stages: list[list[str]] = []
+    if app.runtime_system:
+        # System packages the app needs at run time go into one base stage that every
+        # stage builds on, instead of being repeated in the runner.
+        stages.append([f"{kw('FROM')} {base} {kw('AS')} base", *_blocks(app.runtime_system)])
+        base = "base"
     if app.kind == "next":
         stages.append(_install_stage(app, base, "deps", kw))
         stages.append(_next_builder(app, base, kw))
@@ -45,7 +50,7 @@ def with_variant(base: str, variant: str) -> str:
 def _install_stage(app: NodeApp, base: str, name: str, kw: Callable[[str], str]) -> list[str]:
     """FROM, system packages, WORKDIR, early settings, package files and the install."""
     lines = [f"{kw('FROM')} {base} {kw('AS')} {name}"]
-    lines += _blocks(app.system)
+    lines += _blocks([b for b in app.system if b not in app.runtime_system])
     lines += _comments(app.workdir_comments) + [f"{kw('WORKDIR')} {app.workdir}"]
     lines += _blocks(app.early_settings)
     lines += _blocks(app.package_copies)
@@ -79,7 +84,6 @@ def _runner(app: NodeApp, base: str, kw: Callable[[str], str]) -> list[str]:
     settings = [b for b in app.runtime if b.instruction.keyword in ("ENV", "ARG")]
     others = [b for b in app.runtime if b.instruction.keyword not in ("ENV", "ARG")]
     lines = [f"{kw('FROM')} {base} {kw('AS')} runner"]
-    lines += _blocks(app.runtime_system, comments=False)
     lines.append(f"{kw('WORKDIR')} {app.workdir}")
     if not app.user_env:
         lines.append(f"{kw('ENV')} NODE_ENV=production")

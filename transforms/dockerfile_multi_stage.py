@@ -23,7 +23,8 @@ Comments, `ARG`s and `ENV`s move with the step they belong to (settings before t
 build go to the build stage; `ENV`s also stay in the runner, which is what ran
 before); `EXPOSE`, `LABEL`, `HEALTHCHECK`, `ENTRYPOINT` go to the runner. System
 packages installed before `npm install` go to the stages that install dependencies,
-and to the runner too unless they are only build tools (`python3 make g++`). Every
+unless they install more than build tools (`python3 make g++`): those go into a
+`base` stage that every other stage starts from, so the runner has them too. Every
 stage keeps the base image as written, so native modules match the runtime's libc.
 `npm ci` needs a lockfile; without one the stages use `npm install` and
 `npm prune --omit=dev`, with a note.
