@@ -174,3 +174,20 @@ def test_bad_dockerfile_is_one_positioned_line_and_exit_2(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert "Dockerfile:2:1: unknown instruction: APK" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr and "ok/Dockerfile" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("variant, base", [("", "node:20"), ("slim", "node:20-slim"), ("alpine", "node:20-alpine")])
+def test_multi_stage_keeps_the_base_unless_config_asks_for_a_variant(tmp_path: Path, variant: str, base: str) -> None:
+    (tmp_path / "package.json").write_text(json.dumps({"scripts": {"build": "tsc", "start": "node dist/main.js"}}))
+    (tmp_path / "package-lock.json").write_text("{}")
+    (tmp_path / "Dockerfile").write_text("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npm run build\nCMD [\"node\", \"dist/main.js\"]\n")
+    config = Config(root=tmp_path, rules={"DW250": {"variant": variant}} if variant else {})
+    engine.run([tmp_path], [RULES["DW250"]], config, engine.Options(unsafe_fixes=True, write=True))
+    froms = [line for line in (tmp_path / "Dockerfile").read_text().splitlines() if line.startswith("FROM node")]
+    assert froms == [f"FROM {base} AS builder", f"FROM {base} AS runner"]
+
+
+def test_exec_form_that_is_not_json_gets_a_warning() -> None:
+    text = "FROM a\nCMD ['node', 'server.js']\n"
+    output, outcome = fix(text, "DW251")
+    assert output == text and any("not a JSON array" in m for m in messages(outcome))

@@ -19,6 +19,9 @@ CMD node dist/index.js
 CMD ["node", "dist/index.js"]
 ```
 
+A `CMD ['node', 'x']` with single quotes is not JSON, so Docker runs it as a shell
+string; that gets a warning, since which command was meant is for the author to say.
+
 ## Fix safety
 Safe: without shell syntax, `sh -c` only looks the program up on `PATH`, which exec
 form does too. A command line with shell syntax is left as it is, with a note (write
@@ -31,6 +34,7 @@ None.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator
 
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction
@@ -46,12 +50,26 @@ def check(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
     for stage in doc.stages:
         has_cmd = bool(stage.named("CMD"))
         for instruction in stage.instructions:
-            if instruction.keyword not in ("CMD", "ENTRYPOINT") or instruction.is_exec_form:
+            if instruction.keyword not in ("CMD", "ENTRYPOINT"):
+                continue
+            if instruction.is_exec_form:
+                yield from _check_json(instruction)
                 continue
             if instruction.keyword == "ENTRYPOINT" and has_cmd:
                 yield Notice(CODE, "ENTRYPOINT stays in shell form: this stage also sets CMD, which exec form would pass to it as arguments", instruction.start, ("instruction", instruction.index), severity="info")
                 continue
             yield from _convert(instruction)
+
+
+def _check_json(instruction: Instruction) -> Iterator[Notice]:
+    """``CMD ['node', 'x']`` is not JSON: Docker runs it through a shell, as a string."""
+    try:
+        words = json.loads(instruction.args.text)
+    except ValueError:
+        words = None
+    if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+        message = f"{instruction.keyword} looks like exec form but is not a JSON array of strings (use double quotes), so Docker runs it through /bin/sh as one string"
+        yield Notice(CODE, message, instruction.start, ("instruction", instruction.index))
 
 
 def _convert(instruction: Instruction) -> Iterator[Fix | Notice]:
