@@ -292,3 +292,17 @@ def test_match_rewrite_verifies_and_settles(value: str) -> None:
     assert route["matchers"] == [matcher("team", value, regex=False)]
     twice, _ = engine.fix_text(once, "alertmanager.yml", [alertmanager_matchers.RULE])
     assert twice == once
+
+
+def test_suppression_comment_keeps_one_place(tmp_path: Path) -> None:
+    am = "route: {receiver: t}\nreceivers:\n  - name: t\n    telegram_configs:\n      - bot_token: ${TOKEN}  # dockwright: ignore[DW104]\n        chat_id: 1\n    pushover_configs:\n      - user_key: ${USER_KEY}\n        token: ${APP_TOKEN}\n"
+    _outcome, out = run_tree(tmp_path, {"alertmanager.yml": am, "docker-compose.yml": AM_COMPOSE.format(tag="latest")}, [alertmanager_secrets.RULE])
+    assert "bot_token: ${TOKEN}  # dockwright: ignore[DW104]" in out["alertmanager.yml"]
+    assert "user_key_file: /run/secrets/user_key" in out["alertmanager.yml"]
+    assert "token" not in yaml.safe_load(out["docker-compose.yml"])["secrets"]
+
+
+def test_suppression_comment_keeps_a_target(tmp_path: Path) -> None:
+    prom = "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets:\n          - localhost:9100  # dockwright: ignore\n          - localhost:19100\n"
+    _outcome, out = run_tree(tmp_path, {"prometheus.yml": prom, "docker-compose.yml": PROM_COMPOSE.format(extra="")}, [prometheus_targets.RULE])
+    assert "- localhost:9100  # dockwright: ignore" in out["prometheus.yml"] and "exporter-b:9100" in out["prometheus.yml"]

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 from dockwright.documents import compose
 from dockwright.documents.alertmanager import FileField, version_of_tag, Placeholder, Version, describe, file_field_for, placeholders, show_version, whole_placeholder
 from dockwright.documents.yaml import Occurrence, YamlDocument
-from dockwright.transforms._monitoring import Runner, walk_scalars
+from dockwright.transforms._monitoring import Runner, suppressed, walk_scalars
 from dockwright.transforms._monitoring_template import CONFIG_NAME
 
 
@@ -39,6 +39,8 @@ class Finding:
 
 def findings(doc: YamlDocument, version: Version, image: str) -> Iterator[Finding]:
     for path, key, value in walk_scalars(doc, doc.root):
+        if suppressed(doc, value.start, "DW104"):
+            continue
         text = value.value
         if not isinstance(text, str) or "$" not in text or value.node.tag != "tag:yaml.org,2002:str":
             continue

@@ -59,7 +59,7 @@ from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
-from dockwright.transforms._monitoring import Runner, runners, value_text
+from dockwright.transforms._monitoring import Runner, runners, suppressed, value_text
 from dockwright.transforms._monitoring_networks import wire_scraper
 from dockwright.transforms._monitoring_ports import Endpoint, endpoints, network_of, same_project
 from dockwright.transforms._monitoring_targets import HOST_GATEWAY, LOOPBACK, Target, resolve, static_targets
@@ -93,6 +93,8 @@ def _retarget(project: Any, doc: YamlDocument, runner: Runner) -> Iterator[Fix |
     moves: list[tuple[Target, str, str | None]] = []  # target, new address, network to join
     for target in static_targets(doc):
         if target.host not in LOOPBACK | HOST_GATEWAY or (target.host in LOOPBACK and target.port == listen_port(service.data)):
+            continue
+        if suppressed(doc, target.occ.start, CODE):
             continue
         chosen = resolve(target, same, other)
         if isinstance(chosen, str) or (_unreachable(chosen) and not _on_host(chosen)):
