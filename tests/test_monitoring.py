@@ -306,3 +306,10 @@ def test_suppression_comment_keeps_a_target(tmp_path: Path) -> None:
     prom = "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets:\n          - localhost:9100  # dockwright: ignore\n          - localhost:19100\n"
     _outcome, out = run_tree(tmp_path, {"prometheus.yml": prom, "docker-compose.yml": PROM_COMPOSE.format(extra="")}, [prometheus_targets.RULE])
     assert "- localhost:9100  # dockwright: ignore" in out["prometheus.yml"] and "exporter-b:9100" in out["prometheus.yml"]
+
+
+def test_alertmanager_on_localhost_in_the_alerting_block(tmp_path: Path) -> None:
+    prom = "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['localhost:9093']\nscrape_configs: []\n"
+    compose = PROM_COMPOSE.format(extra="") + "  alerts:\n    image: prom/alertmanager:v0.27.0\n    ports: ['9093:9093']\n"
+    _outcome, out = run_tree(tmp_path, {"prometheus.yml": prom, "docker-compose.yml": compose}, [prometheus_targets.RULE])
+    assert "targets: ['alerts:9093']" in out["prometheus.yml"]

@@ -23,21 +23,23 @@ class Target:
 
 
 def static_targets(doc: YamlDocument) -> Iterator[Target]:
-    """Every ``host:port`` of ``scrape_configs[*].static_configs[*].targets``."""
+    """Every ``host:port`` of ``scrape_configs[*].static_configs[*].targets``, and of
+    ``alerting.alertmanagers[*].static_configs[*].targets`` (named like an Alertmanager)."""
     scrape = doc.get(doc.root, "scrape_configs")
-    if scrape is None or not scrape.is_sequence:
-        return
-    for i, job in enumerate(scrape.items):
+    for i, job in enumerate(scrape.items if scrape is not None and scrape.is_sequence else []):
         name = doc.get(job, "job_name")
-        statics = doc.get(job, "static_configs")
-        if statics is None or not statics.is_sequence:
-            continue
-        for j, static in enumerate(statics.items):
-            targets = doc.get(static, "targets")
-            if targets is None or not targets.is_sequence:
-                continue
-            for k, item in enumerate(targets.items):
-                yield from _target(str(name.value if name is not None else ""), ("scrape_configs", i, "static_configs", j, "targets", k), doc.target(item))
+        yield from _statics(doc, job, str(name.value if name is not None else ""), ("scrape_configs", i))
+    managers = doc.get(doc.root, "alerting", "alertmanagers")
+    for i, manager in enumerate(managers.items if managers is not None and managers.is_sequence else []):
+        yield from _statics(doc, manager, "alertmanager", ("alerting", "alertmanagers", i))
+
+
+def _statics(doc: YamlDocument, owner: Occurrence, job: str, path: tuple[Any, ...]) -> Iterator[Target]:
+    statics = doc.get(owner, "static_configs")
+    for j, static in enumerate(statics.items if statics is not None and statics.is_sequence else []):
+        targets = doc.get(static, "targets")
+        for k, item in enumerate(targets.items if targets is not None and targets.is_sequence else []):
+            yield from _target(job, (*path, "static_configs", j, "targets", k), doc.target(item))
 
 
 def _target(job: str, path: tuple[Any, ...], occ: Occurrence) -> Iterator[Target]:

@@ -69,6 +69,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Applicability, Change, Fix, Notice, Rule
@@ -96,8 +97,9 @@ def _check_config(project: Any, doc: YamlDocument, options: dict[str, Any]) -> I
         for finding in found:
             yield _notice(doc, finding, "no compose service mounts this file, so there is no secret to wire; use a *_file field with a mounted file")
         return
-    if not known:
-        yield Notice(CODE, f"cannot read the Alertmanager version from image {image!r}; assuming the newest release", 0, file=doc.path, severity="info")
+    if not known or compose.image_tag(image) in (None, "latest"):
+        how = "cannot read the Alertmanager version from" if not known else "no pinned version in"
+        yield Notice(CODE, f"{how} image {image!r}; assuming the newest release (pin the image so that the *_file fields stay valid)", 0, file=doc.path, severity="info")
     for finding in found:
         if not finding.movable:
             yield _notice(doc, finding, finding.reason)

@@ -2,8 +2,8 @@
 
 ## What it does
 For a Prometheus config that a compose service mounts (and that does not run with
-`network_mode: host`), rewrites each static target on `localhost`, `127.0.0.1` or
-`host.docker.internal` to `<service>:<container port>`:
+`network_mode: host`), rewrites each static target (of `scrape_configs` and of `alerting.alertmanagers`) on
+`localhost`, `127.0.0.1` or `host.docker.internal` to `<service>:<container port>`:
 
 - a port published by a service of the same compose project becomes that service and
   its container port (cadvisor published as `8081:8080` is `cadvisor:8080`);
