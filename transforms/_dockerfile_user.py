@@ -36,13 +36,17 @@ class Plan:
         return f"{self.user}:{self.group}" if self.group else self.user
 
 
-def last_user(stage: Stage) -> str | None:
+def last_user(doc: DockerfileDocument, stage: Stage) -> str | None:
+    """The USER in effect at the end of the stage, inherited from the stage it starts from."""
     found = stage.last("USER")
-    return found.args.text.strip() if found else None
+    if found is not None:
+        return found.args.text.strip()
+    parent = doc.stage_named(stage.base) if not stage.base.isdigit() else None
+    return last_user(doc, parent) if parent is not None and parent.index < stage.index else None
 
 
-def runs_as_root(stage: Stage) -> bool:
-    user = last_user(stage)
+def runs_as_root(doc: DockerfileDocument, stage: Stage) -> bool:
+    user = last_user(doc, stage)
     return user is None or user.lower() in ROOT
 
 

@@ -9,8 +9,9 @@ For a final stage that runs a Next.js app (it copies `.next/standalone` or `.nex
   standalone pitfalls it cannot fix by editing: `next` older than 15 without `sharp`
   (image optimisation fails), and a runtime stage on another libc than the stage that
   installed `node_modules` (native modules do not load).
-- DW261: when the stage already switches to a non-root `USER`, the `.next` copies before
-  that switch get `--chown` for that user.
+- DW261: when the stage already runs as a non-root `USER` (its own or the one of the
+  stage it starts from), its `.next` and `public` copies get `--chown` for that user
+  (COPY ignores `USER`).
 
 ## Why
 Docker sets `HOSTNAME` to the container id, and the standalone server listens on the
@@ -86,12 +87,12 @@ def listen_everywhere(doc: DockerfileDocument, context: Any) -> Iterator[Fix | N
 
 def own_next_files(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
     stage = doc.final
-    if stage is None or runs_as_root(stage) or not _copies(stage, ".next"):
+    if stage is None or runs_as_root(doc, stage) or not _copies(stage, ".next"):
         return
-    user = stage.last("USER")
-    owner = _owner(last_user(stage) or "")
+    owner = _owner(last_user(doc, stage) or "")
     for copy in stage.named("COPY"):
-        if copy.index > user.index or "chown" in copy.flags() or ".next" not in copy.args.text and "public" not in copy.args.text:
+        # COPY ignores USER: without --chown the files are root's wherever the copy stands.
+        if "chown" in copy.flags() or ".next" not in copy.args.text and "public" not in copy.args.text:
             continue
         point = flags_end(copy)
         yield fix_at("DW261", f"COPY: give the Next.js files to {owner}, so that it can write .next/cache", copy, (Edit(point, point, f"--chown={owner} "),))

@@ -67,7 +67,7 @@ CODE = "DW258"
 
 def check(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
     stage = doc.final
-    if stage is None or not runs_as_root(stage):
+    if stage is None or not runs_as_root(doc, stage):
         return
     where = ("instruction", stage.instructions[0].index)
     plan = plan_user(doc, stage)
