@@ -191,3 +191,13 @@ def test_exec_form_that_is_not_json_gets_a_warning() -> None:
     text = "FROM a\nCMD ['node', 'server.js']\n"
     output, outcome = fix(text, "DW251")
     assert output == text and any("not a JSON array" in m for m in messages(outcome))
+
+
+def test_created_dockerignore_gets_an_ordinary_file_mode(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "Dockerfile").write_text("FROM node:20\nCOPY . .\n")
+    engine.run([tmp_path], [RULES["DW259"]], Config(root=tmp_path), engine.Options(write=True))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / ".dockerignore").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -505,6 +505,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     if path.exists():
         info = path.stat()
         mode, owner = info.st_mode & 0o7777, (info.st_uid, info.st_gid)
+    else:
+        # A created file (.dockerignore) gets the mode any new file gets, not mkstemp's 0600.
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".dockwright", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:
