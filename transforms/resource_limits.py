@@ -70,7 +70,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Tagged, YamlDocument, add_missing, render_scalar
+from dockwright.documents.yaml import Tagged, YamlDocument, add_missing
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._limits import LEGACY_KEYS, deploy_limits, has_limits, profile_for, profile_table, wanted_limits
 
@@ -155,7 +155,7 @@ def _fix_from(service: compose.Service, path: tuple[Any, ...], addition: Any, me
 
 
 def _describe(values: dict[str, Any]) -> str:
-    return ", ".join(f"{key} {render_scalar(value)}" for key, value in values.items())
+    return ", ".join(f"{key} {value.value if isinstance(value, Tagged) else value}" for key, value in values.items())
 
 
 RULE = Rule(
