@@ -132,15 +132,8 @@ def _move(doc: YamlDocument, running: list[Runner], movable: list[Finding], opti
         if finding.found[0].has_default:
             message = f"{finding.where}: the default in the placeholder of {finding.variable} is not carried over; the secret needs {finding.variable} set"
             yield Notice(CODE, message, finding.value.start, finding.path, file=doc.path, severity="info")
-    edits: list[Edit] = []
-    changes: list[Change] = []
-    for finding in movable:
-        edits.extend(_rename(doc, finding))
-        target = f"{SECRETS_DIR}/{secret_name(finding.variable)}"
-        changes += [Change(finding.path, DELETE), Change((*finding.path[:-1], finding.file_field.file_field), target)]
     group = f"{CODE}:{doc.path}"
-    fields = ", ".join(f.where for f in movable)
-    yield Fix(CODE, f"read {fields} from secret files instead of ${{VAR}} placeholders", tuple(edits), tuple(changes), movable[0].value.start, file=doc.path, group=group)
+    yield _config_fix(doc, movable, group)
     for runner, wiring in wirings:
         message = f"{runner.service.name}: add secrets {', '.join(secrets)} from the {'environment' if source != 'file' else 'files in ./secrets'}"
         yield Fix(CODE, message, wiring.edits, wiring.changes, runner.service.key.start, file=runner.doc.path, group=group)
@@ -152,6 +145,19 @@ def _notes(runner: Runner, notes: tuple[str, ...], source: str) -> list[str]:
         # never from a service's env_file.
         notes = (*notes, f"{runner.service.name}: the secrets come from the shell or the project's .env, not from env_file")
     return list(notes)
+
+
+def _config_fix(doc: YamlDocument, movable: list[Finding], group: str) -> Fix:
+    """One fix for the whole config: it applies together with the compose wiring."""
+    edits: list[Edit] = []
+    changes: list[Change] = []
+    for finding in movable:
+        edits.extend(_rename(doc, finding))
+        target = f"{SECRETS_DIR}/{secret_name(finding.variable)}"
+        changes += [Change(finding.path, DELETE), Change((*finding.path[:-1], finding.file_field.file_field), target)]
+    fields = ", ".join(f.where for f in movable)
+    message = f"read {fields} from secret files instead of ${{VAR}} placeholders"
+    return Fix(CODE, message, tuple(edits), tuple(changes), movable[0].value.start, file=doc.path, group=group)
 
 
 def _rename(doc: YamlDocument, finding: Finding) -> list[Edit]:
