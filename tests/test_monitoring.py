@@ -313,3 +313,9 @@ def test_alertmanager_on_localhost_in_the_alerting_block(tmp_path: Path) -> None
     compose = PROM_COMPOSE.format(extra="") + "  alerts:\n    image: prom/alertmanager:v0.27.0\n    ports: ['9093:9093']\n"
     _outcome, out = run_tree(tmp_path, {"prometheus.yml": prom, "docker-compose.yml": compose}, [prometheus_targets.RULE])
     assert "targets: ['alerts:9093']" in out["prometheus.yml"]
+
+
+def test_localhost_smarthost_is_reported(tmp_path: Path) -> None:
+    am = "global:\n  smtp_smarthost: localhost:25\n  smtp_from: a@example.com\nroute: {receiver: d}\nreceivers:\n  - name: d\n"
+    outcome, _out = run_tree(tmp_path, {"alertmanager.yml": am, "docker-compose.yml": AM_COMPOSE.format(tag="latest")}, [alertmanager_localhost_receivers.RULE])
+    assert any("DW231 global.smtp_smarthost sends to localhost:25" in m for m in messages(outcome))
