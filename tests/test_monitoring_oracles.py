@@ -9,8 +9,6 @@ that amtool still validates everything around it.
 """
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
