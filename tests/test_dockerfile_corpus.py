@@ -183,6 +183,15 @@ FRAGMENTS = [
     "USER root",
     "RUN echo a \\\n    && echo b",
     "RUN <<EOF\necho in heredoc\nEOF",
+    "USER node",
+    "RUN npm run build",
+    "COPY --from=0 /app/.next ./.next",
+    "ENTRYPOINT [\"tini\", \"--\"]",
+    "FROM node:20-alpine AS runner",
+    "ENV HOSTNAME=localhost",
+    "COPY --from=0 /app/.next/standalone ./",
+    "CMD [\"node\", \"server.js\"]",
+    "RUN apt-get install -y curl \\\n    # comment\n    && rm -rf /tmp/x",
 ]
 
 

@@ -95,9 +95,10 @@ def privileged_ports(stage: Stage) -> list[str]:
 
 
 def insertion_before_command(doc: DockerfileDocument, stage: Stage) -> Instruction | None:
-    """Where ``USER`` goes: before the first CMD/ENTRYPOINT/HEALTHCHECK after the stage's last
-    RUN (so every RUN still runs as root), or None for the end of the stage."""
-    last_run = max((i.index for i in stage.named("RUN")), default=stage.instructions[0].index)
+    """Where ``USER`` goes: before the first CMD/ENTRYPOINT/HEALTHCHECK/EXPOSE after the stage's
+    last RUN (so every RUN still runs as root) and last USER (a later ``USER root`` would undo
+    it), or None for the end of the stage."""
+    last_run = max((i.index for i in stage.instructions if i.keyword in ("RUN", "USER")), default=stage.instructions[0].index)
     for instruction in stage.instructions:
         if instruction.index > last_run and instruction.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK", "EXPOSE"):
             return instruction
@@ -120,6 +121,8 @@ def early_switch(stage: Stage, copies: list[Instruction]) -> Instruction | None:
     if not copies:
         return None
     first = copies[0]
+    if any(user.index > first.index for user in stage.named("USER")):
+        return None  # a later USER decides; switch after it instead
     later = [run for run in stage.named("RUN") if run.index > first.index]
     if not later:
         return None  # nothing is built after the copies: USER goes before the command

@@ -10,8 +10,9 @@ What "changes" mean for a Dockerfile
 ------------------------------------
 A fix declares which lines of its input it may touch, as
 ``Change(("lines", first, last))`` with 1-based inclusive line numbers: lines in
-that range may be replaced or deleted, and new lines may be inserted inside it or
-directly before or after it. ``Change(("file",))`` allows a rewrite of the whole
+that range may be replaced or deleted, and new text may be inserted inside it or
+at its edges. Everything outside the declared lines must come back byte for byte,
+in order. ``Change(("file",))`` allows a rewrite of the whole
 file (the multi-stage conversion). :func:`verify` reparses the output and refuses
 it when a line outside the declared ranges changed, a heredoc body or parser
 directive changed, an instruction is unknown, a ``COPY --from`` names no stage, or
@@ -376,33 +377,48 @@ def _ranges(changes: Iterable[Any]) -> list[tuple[int, int]]:
 
 
 def _outside_ranges(before: DockerfileDocument, after: DockerfileDocument, ranges: list[tuple[int, int]]) -> str | None:
-    import difflib
+    """The output must be the input's text outside the declared lines, in order, with
+    anything at all in the declared places: ``U0 + X1 + U1 + ... + Un``.
 
-    allowed = {line for a, b in ranges for line in range(a, b + 1)}  # 1-based lines of the input
-    old, new = before.text.split("\n"), after.text.split("\n")
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, low, high, _, _ in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if tag == "insert":
-            touched = [_neighbour(old, low, allowed)]
+    Matching the untouched segments in order (rather than diffing lines) stays exact
+    when a file repeats a line next to the one that changed.
+    """
+    allowed = {line for a, b in ranges for line in range(a, b + 1)}
+    segments = _untouched_segments(before, allowed)
+    text, position = after.text, 0
+    if len(segments) == 1:
+        return None if text == segments[0][1] else "the file changed, but no fix declared which lines it changes"
+    for index, (line, segment) in enumerate(segments):
+        if index == 0:
+            found = 0 if text.startswith(segment) else -1
+        elif index == len(segments) - 1:
+            found = len(text) - len(segment) if text.endswith(segment) and len(text) - len(segment) >= position else -1
         else:
-            touched = list(range(low + 1, high + 1))
-        outside = [line for line in touched if line not in allowed]
-        if outside:
-            return f"line {outside[0]} changed, outside the instructions the fix meant to change"
+            found = text.find(segment, position)
+        if found == -1:
+            return f"line {line} changed, outside the instructions the fix meant to change"
+        position = found + len(segment)
     return _instructions_kept(before, after, allowed)
 
 
-def _neighbour(lines: list[str], low: int, allowed: set[int]) -> int:
-    """The 1-based line an insertion before ``lines[low]`` belongs to: the nearest
-    non-blank line above or below it (blank lines match either side equally)."""
-    above, below = low, low + 1
-    while above > 1 and not lines[above - 1].strip():
-        above -= 1
-    while below < len(lines) and not lines[below - 1].strip():
-        below += 1
-    return above if above in allowed or below not in allowed else below
+def _untouched_segments(document: DockerfileDocument, allowed: set[int]) -> list[tuple[int, str]]:
+    """(first line, text) of each run of lines outside ``allowed``, newlines included:
+    one segment, possibly empty, before, between and after the runs of allowed lines."""
+    lines = document.text.split("\n")
+    segments: list[tuple[int, str]] = [(1, "")]
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if number in allowed:
+            inside = True
+            continue
+        if inside:
+            segments.append((number, ""))
+            inside = False
+        first, text = segments[-1]
+        segments[-1] = (first, text + line + ("\n" if number < len(lines) else ""))
+    if inside:
+        segments.append((len(lines), ""))
+    return segments
 
 
 def _instructions_kept(before: DockerfileDocument, after: DockerfileDocument, allowed: set[int]) -> str | None:
