@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 OPERATORS = ("&&", "||", ";;", ";", "|", "&", "\n")
 SHELL_SYNTAX = re.compile(r"[$`|&;<>(){}*?\[\]~#!\\]|^\s*\w+=")
@@ -46,8 +47,11 @@ def shell_comment(text: str) -> int | None:
     return None
 
 
-def commands(text: str) -> list[Command]:
-    """The simple commands of a command line, split at control operators outside quotes."""
+@lru_cache(maxsize=1024)
+def commands(text: str) -> tuple[Command, ...]:
+    """The simple commands of a command line, split at control operators outside quotes.
+
+    Cached: every RUN fix asks about the same RUN lines."""
     limit = shell_comment(text)
     text = text if limit is None else text[:limit]
     found: list[Command] = []
@@ -62,7 +66,7 @@ def commands(text: str) -> list[Command]:
             quote = None if char == quote else quote
         elif char in "'\"":
             quote = char
-        else:
+        elif char in "&|;\n":
             operator = next((op for op in OPERATORS if text.startswith(op, index)), None)
             if operator:
                 found.append(_command(text, start, index))
@@ -71,7 +75,7 @@ def commands(text: str) -> list[Command]:
                 continue
         index += 1
     found.append(_command(text, start, len(text)))
-    return [c for c in found if c.text.strip()]
+    return tuple(c for c in found if c.text.strip())
 
 
 def _command(text: str, start: int, end: int) -> Command:

@@ -150,8 +150,13 @@ class DockerfileDocument:
         return low + 1
 
     def line_text(self, line: int) -> str:
-        lines = self.text.split("\n")
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+        if not self._starts:
+            self._starts = line_starts(self.text)
+        if not 0 < line <= len(self._starts):
+            return ""
+        start = self._starts[line - 1]
+        end = self.text.find("\n", start)
+        return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
 
     def owner_lines(self, path: tuple[Any, ...]) -> list[int]:
         """Lines whose ``# dockwright: ignore[...]`` comment keeps a fix away.
