@@ -23,10 +23,13 @@ class EditConflict(ValueError):
     pass
 
 
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    ordered = sorted(edits)
+def apply_edits(text: str, edits: Iterable[Edit], *, join_insertions: bool = False) -> str:
+    """Splice edits into ``text``. Overlapping edits are a conflict; with
+    ``join_insertions``, insertions at one point are allowed and land in the order given."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))  # stable: ties keep the given order
     for first, second in zip(ordered, ordered[1:]):
-        if first.overlaps(second):
+        joinable = join_insertions and first.start == first.end == second.start == second.end
+        if first.overlaps(second) and not joinable:
             raise EditConflict(f"edits overlap at offsets {first.start}-{first.end} and {second.start}-{second.end}")
     pieces: list[str] = []
     cursor = 0

@@ -418,11 +418,17 @@ def _apply_pass(fixes: list[tuple[FileState, Fix]], states, config, outcome) -> 
     """Apply one pass of non-overlapping fixes. Returns whether anything was applied."""
     accepted: dict[int, list[Fix]] = {}
     by_id: dict[int, FileState] = {}
+    contended: set[int] = set()
     for state, fix in fixes:
         chosen = accepted.setdefault(id(state), [])
         by_id[id(state)] = state
         taken = [e for f in chosen for e in f.edits]
-        if not any(a.overlaps(b) for a in fix.edits for b in taken):
+        clashes = [(a, b) for a in fix.edits for b in taken if a.overlaps(b)]
+        if all(_same_point_insertions(a, b) for a, b in clashes):
+            # Two fixes appending at one place (say, two keys at the end of a service) can
+            # share a pass; if their order turns out wrong, verification defers the later one.
+            if clashes:
+                contended.add(id(fix))
             chosen.append(fix)
     _drop_incomplete_groups(fixes, accepted)
     refused_groups: set[str] = set()
@@ -432,7 +438,7 @@ def _apply_pass(fixes: list[tuple[FileState, Fix]], states, config, outcome) -> 
         for key, chosen in accepted.items():
             state = by_id[key]
             chosen = [f for f in chosen if f.group is None or f.group not in refused_groups]
-            document, text, kept = _verified(state, chosen, outcome, refused_groups)
+            document, text, kept = _verified(state, chosen, outcome, refused_groups, contended)
             results[key] = (document, text, kept)
         still = {f.group for _, _, kept in results.values() for f in kept if f.group in refused_groups}
         if not still:
@@ -464,8 +470,16 @@ def _drop_incomplete_groups(fixes: list[tuple[FileState, Fix]], accepted: dict[i
         accepted[key] = [f for f in chosen if f.group not in partial]
 
 
-def _verified(state: FileState, chosen: list[Fix], outcome: Outcome, refused_groups: set[str]):
-    """Apply the fixes; keep the largest prefix-compatible set whose output verifies."""
+def _same_point_insertions(a: Edit, b: Edit) -> bool:
+    return a.start == a.end == b.start == b.end
+
+
+def _verified(state: FileState, chosen: list[Fix], outcome: Outcome, refused_groups: set[str], contended: set[int]):
+    """Apply the fixes; keep the largest prefix-compatible set whose output verifies.
+
+    A fix that only failed beside another fix's insertion at the same point is left for
+    the next pass, where it runs on the other fix's output; any other failure refuses it.
+    """
     if not chosen:
         return state.document, state.text, []
     result = _try(state, chosen)
@@ -481,6 +495,8 @@ def _verified(state: FileState, chosen: list[Fix], outcome: Outcome, refused_gro
             continue
         if fix.group:
             refused_groups.add(fix.group)
+        if id(fix) in contended:
+            continue
         line, column = _position(state, fix.offset)
         outcome.messages.append(Message(state.display, line, column, fix.code, f"fix refused, file left as it was: {attempt}", "error"))
     return current[0], current[1], kept
@@ -489,7 +505,7 @@ def _verified(state: FileState, chosen: list[Fix], outcome: Outcome, refused_gro
 def _try(state: FileState, fixes: list[Fix]) -> tuple[Any, str] | str:
     edits: list[Edit] = [e for f in fixes for e in f.edits]
     try:
-        text = apply_edits(state.text, edits)
+        text = apply_edits(state.text, edits, join_insertions=True)
     except EditConflict as conflict:
         return str(conflict)
     changes = [c for f in fixes for c in f.changes]

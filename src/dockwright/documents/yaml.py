@@ -658,8 +658,11 @@ def set_block_value(doc: YamlDocument, key: Occurrence, value: Occurrence, new: 
             if doc.text[point - 1 : point] == "\r":
                 point -= 1
             return Edit(point, point, block)
-        return Edit(colon + 1, value.end, block)
-    return Edit(value.start, value.end, render_flow(new, style.quote))
+        # a block collection's end mark sits at the next key; stop at its last content instead
+        end = value.end if value.is_scalar or value.flow or value.alias else _content_end(doc.text, value)
+        return Edit(colon + 1, end, block)
+    end = value.end if value.is_scalar or value.flow or value.alias else _content_end(doc.text, value)
+    return Edit(value.start, end, render_flow(new, style.quote))
 
 
 # verification -------------------------------------------------------------------------
