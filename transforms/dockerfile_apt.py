@@ -14,12 +14,7 @@ Recommended packages are installed by default and often double an image's size
 unless the same RUN deletes them; a later RUN cannot shrink an earlier layer (DL3009).
 
 ## Example
-```dockerfile
-# before
-RUN apt-get update && apt-get install -y curl  # fetch tool
-# after
-RUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*  # fetch tool
-```
+EXAMPLE
 
 ## Fix safety
 DW253 is unsafe: a program may rely on a package that was only recommended (a
@@ -66,6 +61,18 @@ def remove_package_lists(doc: DockerfileDocument, context: Any) -> Iterator[Fix 
         yield fix_at("DW254", "apt-get: remove /var/lib/apt/lists/* in the same RUN", instruction, (edit,))
 
 
+EXAMPLES = {
+    "DW253": "RUN apt-get update && apt-get install --no-install-recommends -y curl  # fetch tool",
+    "DW254": "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*  # fetch tool",
+}
+
+
+def _doc(code: str) -> str:
+    before = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl  # fetch tool\n"
+    example = f"```dockerfile\n# before\n{before}# after\nFROM debian:bookworm\n{EXAMPLES[code]}\n```"
+    return (__doc__ or "").replace("EXAMPLE", example)
+
+
 RULES = [
     Rule(
         code="DW253",
@@ -75,7 +82,7 @@ RULES = [
         applicability=Applicability.UNSAFE,
         title="Install apt packages with --no-install-recommends",
         check=no_install_recommends,
-        doc=__doc__ or "",
+        doc=_doc("DW253"),
     ),
     Rule(
         code="DW254",
@@ -85,6 +92,6 @@ RULES = [
         applicability=Applicability.SAFE,
         title="Remove /var/lib/apt/lists in the RUN that installs",
         check=remove_package_lists,
-        doc=__doc__ or "",
+        doc=_doc("DW254"),
     ),
 ]

@@ -14,8 +14,10 @@ without a clean shutdown (hadolint DL3025).
 ## Example
 ```dockerfile
 # before
+FROM node:20-slim
 CMD node dist/index.js
 # after
+FROM node:20-slim
 CMD ["node", "dist/index.js"]
 ```
 

@@ -21,23 +21,7 @@ the published port serves nothing (vercel/next.js#54093). Files copied without
 (`EACCES`), and image optimisation and ISR stop caching (vercel/next.js#63134).
 
 ## Example
-```dockerfile
-# before
-FROM node:20-alpine
-WORKDIR /app
-ENV NODE_ENV=production
-COPY --from=build /app/.next/standalone ./
-USER node
-CMD ["node", "server.js"]
-# after
-FROM node:20-alpine
-WORKDIR /app
-ENV NODE_ENV=production
-ENV HOSTNAME=0.0.0.0
-COPY --from=build --chown=node:node /app/.next/standalone ./
-USER node
-CMD ["node", "server.js"]
-```
+EXAMPLE
 
 ## Fix safety
 Safe: inside a container, listening on every interface is what publishing a port
@@ -122,9 +106,28 @@ def _pitfalls(doc: DockerfileDocument, context: Any, stage: Stage) -> Iterator[N
         yield Notice("DW260", f"node_modules is installed on {distro(doc, builder)} but runs on {distro(doc, stage)}: native modules (sharp) built for one libc do not load on the other; use one base family for every stage", stage.instructions[0].start, where, severity="info")
 
 
+BEFORE = """FROM node:20-alpine AS build
+RUN npm ci && npm run build
+FROM node:20-alpine
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/.next/standalone ./
+USER node
+CMD ["node", "server.js"]
+"""
+AFTER = {
+    "DW260": BEFORE.replace("ENV NODE_ENV=production\n", "ENV NODE_ENV=production\nENV HOSTNAME=0.0.0.0\n"),
+    "DW261": BEFORE.replace("COPY --from=build /app", "COPY --from=build --chown=node:node /app"),
+}
+
+
+def _doc(code: str) -> str:
+    return (__doc__ or "").replace("EXAMPLE", f"```dockerfile\n# before\n{BEFORE}# after\n{AFTER[code]}```")
+
+
 RULES = [
     Rule(code="DW260", name="dockerfile-next-standalone-hostname", phase=2, kind="dockerfile", applicability=Applicability.SAFE,
-         title="Make the Next.js standalone server listen on 0.0.0.0", check=listen_everywhere, doc=__doc__ or "", options={"reads": ("compose",)}),
+         title="Make the Next.js standalone server listen on 0.0.0.0", check=listen_everywhere, doc=_doc("DW260"), options={"reads": ("compose",)}),
     Rule(code="DW261", name="dockerfile-next-files-owned-by-root", phase=2, kind="dockerfile", applicability=Applicability.SAFE,
-         title="Give the Next.js files to the image's non-root user", check=own_next_files, doc=__doc__ or ""),
+         title="Give the Next.js files to the image's non-root user", check=own_next_files, doc=_doc("DW261")),
 ]

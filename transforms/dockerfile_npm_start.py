@@ -17,8 +17,10 @@ like tini), shutdown hooks run.
 ## Example
 ```dockerfile
 # before (package.json: "start": "node dist/index.js")
+FROM node:20-alpine
 CMD ["npm", "run", "start"]
 # after
+FROM node:20-alpine
 CMD ["node", "dist/index.js"]
 ```
 

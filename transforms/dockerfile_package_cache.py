@@ -10,14 +10,7 @@ keeps every wheel it downloads in `~/.cache/pip` (DL3042). Neither is used at ru
 and both stay in the layer for good.
 
 ## Example
-```dockerfile
-# before
-RUN apk add --update python3 make g++
-RUN pip install -r requirements.txt
-# after
-RUN apk add --no-cache --update python3 make g++
-RUN pip install --no-cache-dir -r requirements.txt
-```
+EXAMPLE
 
 ## Fix safety
 Safe: the caches only speed up a later install in the same layer. A RUN with a cache
@@ -61,6 +54,18 @@ def _pip_cache_off(doc: DockerfileDocument, stage: int) -> bool:
     return any(i.keyword in ("ENV", "ARG") and "PIP_NO_CACHE_DIR" in i.args.text for i in doc.instructions if i.stage in (stage, -1))
 
 
+EXAMPLES = {
+    "DW255": ("FROM node:20-alpine", "RUN apk add --update python3 make g++", "RUN apk add --no-cache --update python3 make g++"),
+    "DW256": ("FROM python:3.12-slim", "RUN pip install -r requirements.txt", "RUN pip install --no-cache-dir -r requirements.txt"),
+}
+
+
+def _doc(code: str) -> str:
+    base, before, after = EXAMPLES[code]
+    example = f"```dockerfile\n# before\n{base}\n{before}\n# after\n{base}\n{after}\n```"
+    return (__doc__ or "").replace("EXAMPLE", example)
+
+
 RULES = [
     Rule(
         code="DW255",
@@ -70,7 +75,7 @@ RULES = [
         applicability=Applicability.SAFE,
         title="Run apk add with --no-cache",
         check=apk_no_cache,
-        doc=__doc__ or "",
+        doc=_doc("DW255"),
     ),
     Rule(
         code="DW256",
@@ -80,6 +85,6 @@ RULES = [
         applicability=Applicability.SAFE,
         title="Run pip install with --no-cache-dir",
         check=pip_no_cache,
-        doc=__doc__ or "",
+        doc=_doc("DW256"),
     ),
 ]

@@ -1,2 +1,2 @@
-FROM node:18-alpine
+FROM node:20-alpine
 RUN apk add --update python3 make g++

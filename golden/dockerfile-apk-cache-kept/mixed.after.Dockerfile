@@ -1,0 +1,2 @@
+FROM node:18-alpine
+RUN apk add --no-cache --update python3 make g++

@@ -1,0 +1,4 @@
+FROM node:20
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install
