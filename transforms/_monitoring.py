@@ -31,10 +31,9 @@ def runners(project: Any, config_path: str, image: str) -> list[Runner]:
     wanted = Path(config_path).resolve()
     found: list[Runner] = []
     for doc in project.documents("compose"):
-        base = Path(doc.path).resolve().parent
-        for service in compose.services(doc):
-            for source, target in bind_mounts(service.data):
-                inside = _inside(wanted, (base / Path(source).expanduser()).resolve(), target)
+        for service, mounts in _resolved_mounts(doc):
+            for source, target in mounts:
+                inside = _inside(wanted, source, target)
                 if inside is None:
                     continue
                 if inside != target and compose.image_name(service.data.get("image")) != image:
@@ -42,6 +41,18 @@ def runners(project: Any, config_path: str, image: str) -> list[Runner]:
                 found.append(Runner(doc, service, inside))
                 break
     return found
+
+
+def _resolved_mounts(doc: YamlDocument) -> list[tuple[compose.Service, list[tuple[Path, str]]]]:
+    """Each service's bind mounts with absolute host paths, worked out once per document."""
+    cached = doc._cache.get("bind_mounts")
+    if cached is None:
+        base = Path(doc.path).resolve().parent
+        cached = doc._cache["bind_mounts"] = [
+            (service, [((base / Path(source).expanduser()).resolve(), target) for source, target in bind_mounts(service.data)])
+            for service in compose.services(doc)
+        ]
+    return cached
 
 
 def _inside(wanted: Path, source: Path, target: str) -> str | None:

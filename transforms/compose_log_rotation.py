@@ -85,8 +85,7 @@ def _logging_anchor(doc: YamlDocument) -> tuple[Occurrence, str, dict[str, Any]]
         if own is not None and isinstance(data.get(name), dict):
             candidates.append((own[1], data[name].get("logging")))
         for occ, plain in candidates:
-            anchor = getattr(occ.node, "anchor", None)
-            anchor = getattr(anchor, "value", anchor)
+            anchor = doc.anchor_of(occ)
             if anchor and not occ.alias and _rotates(plain):
                 return occ, str(anchor), plain
     return None

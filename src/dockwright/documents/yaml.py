@@ -67,7 +67,7 @@ class Occurrence:
 
     @property
     def style(self) -> str | None:
-        return getattr(self.node, "style", None) if self.is_scalar else None
+        return (getattr(self.node, "style", None) or None) if self.is_scalar else None
 
     @property
     def is_null(self) -> bool:
@@ -187,6 +187,12 @@ class YamlDocument:
                     seen.add(key)
                     yield key, key_occ, value_occ, False
 
+    def anchor_of(self, occ: Occurrence) -> str | None:
+        """The ``&name`` that an occurrence defines, if any."""
+        if occ.alias:
+            return None
+        return _anchor_name(self.text, occ) or None
+
     def owner_lines(self, path: tuple[Any, ...]) -> list[int]:
         """Lines of the keys that lead to ``path``: a suppression comment on any of them applies."""
         lines: list[int] = []
@@ -278,6 +284,7 @@ def parse(path: str, source: Source) -> YamlDocument:
     anchors: dict[int, Occurrence] = {}
     alias_counts: Counter[int] = Counter()
     roots = [_occurrences(source.text, node, anchors, alias_counts, cursor=node.start_mark.index) for node in nodes]
+    _check_trailing_tabs(source.text, roots)
     duplicates: list[Problem] = []
     for root in roots:
         _mark_shared(root, anchors, alias_counts, inherited=False)
@@ -295,9 +302,16 @@ def _compose(text: str) -> list[Any]:
 
     # The safe composer gives the same nodes, marks and styles as the round-trip one
     # (checked over the corpus) without gathering comments, which we never read.
-    yaml = YAML(typ="safe", pure=True)
+    # Its C version (ruamel.yaml.clib) is ten times faster; it writes a plain scalar's
+    # style as "" and puts an empty value right after its colon, both handled here.
+    # libyaml is a YAML 1.1 parser: where it refuses (a plain `2121:21` in a flow list,
+    # which YAML 1.2 and Compose accept), the pure parser has the last word.
     try:
-        return [node for node in yaml.compose_all(text) if node is not None]
+        return [node for node in YAML(typ="safe").compose_all(text) if node is not None]
+    except (YAMLError, RecursionError):
+        pass
+    try:
+        return [node for node in YAML(typ="safe", pure=True).compose_all(text) if node is not None]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = _describe(error, text, mark)
@@ -312,7 +326,8 @@ def _compose(text: str) -> list[Any]:
 
 def _describe(error: Any, text: str, mark: Any) -> str:
     problem = (error.problem or "invalid YAML").strip()
-    if "'\\t'" in problem or "\\t" in problem:
+    at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
+    if at_tab or "'\\t'" in problem or "\\t" in problem:
         line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
         if line[: mark.column].strip() if mark is not None else False:
             return "tab character after value is not valid YAML for all parsers; remove it"
@@ -322,6 +337,17 @@ def _describe(error: Any, text: str, mark: Any) -> str:
 
 
 _ALIAS_CACHE: dict[str, re.Pattern[str]] = {}
+_ANCHOR = re.compile(r"(?:!\S*\s+)?&([^\s,\[\]{}]+)")
+
+
+def _anchor_name(text: str, anchored: Occurrence) -> str:
+    anchor = getattr(anchored.node, "anchor", None)
+    if isinstance(anchor, str):
+        return anchor
+    if anchor is not None and getattr(anchor, "value", None):
+        return anchor.value
+    match = _ANCHOR.match(text, anchored.start)
+    return match.group(1) if match else ""
 
 
 def _alias_span(text: str, cursor: int, anchor: str) -> tuple[int, int]:
@@ -336,13 +362,13 @@ def _alias_span(text: str, cursor: int, anchor: str) -> tuple[int, int]:
 
 def _occurrences(text: str, node: Any, anchors: dict[int, Occurrence], alias_counts: Counter[int], cursor: int) -> Occurrence:
     if id(node) in anchors:
-        anchor = node.anchor if isinstance(node.anchor, str) else getattr(node.anchor, "value", None)
-        start, end = _alias_span(text, cursor, anchor or "")
+        start, end = _alias_span(text, cursor, _anchor_name(text, anchors[id(node)]))
         alias_counts[id(node)] += 1
         return Occurrence(node=node, start=start, end=end, alias=True)
     occ = Occurrence(node=node, start=node.start_mark.index, end=node.end_mark.index)
-    if node.anchor is not None:
-        anchors[id(node)] = occ
+    # The C composer does not record anchor names on nodes; every node is registered,
+    # and the name is read from the text when an alias of it turns up.
+    anchors[id(node)] = occ
     position = occ.start
     if node.id == "mapping":
         for key, value in node.value:
@@ -368,6 +394,34 @@ def _mark_shared(occ: Occurrence, anchors: dict[int, Occurrence], alias_counts: 
         _mark_shared(value_occ, anchors, alias_counts, occ.shared)
     for item in occ.items:
         _mark_shared(item, anchors, alias_counts, occ.shared)
+
+
+_TRAILING_TAB = re.compile(r"\S[ \t]*\t[ \t]*\r?$", re.M)
+
+
+def _check_trailing_tabs(text: str, roots: list[Occurrence]) -> None:
+    """A tab after a value: libyaml and Compose v2 accept it, PyYAML and docker-compose v1
+    do not (cartesi/compute-tutorials#54), so the file is reported rather than rewritten."""
+    match = next((m for m in _TRAILING_TAB.finditer(text) if not _in_block_scalar(text, roots, m.start())), None)
+    if match is None:
+        return
+    tab = text.index("\t", match.start())
+    line = text.count("\n", 0, tab) + 1
+    column = tab - (text.rfind("\n", 0, tab) + 1) + 1
+    raise Problem("tab character after value is not valid YAML for all parsers; remove it", line, column)
+
+
+def _in_block_scalar(text: str, roots: list[Occurrence], offset: int) -> bool:
+    stack = list(roots)
+    while stack:
+        occ = stack.pop()
+        if occ.alias or not (occ.start <= offset < max(occ.end, occ.start + 1)):
+            continue
+        if occ.is_scalar:
+            return occ.style in ("|", ">", '"', "'") or "#" in text[occ.end : offset + 1]
+        stack.extend(k for pair in occ.pairs for k in pair)
+        stack.extend(occ.items)
+    return False
 
 
 def _check_duplicates(occ: Occurrence, found: list[Problem]) -> None:
