@@ -233,3 +233,17 @@ def test_pre_commit_hooks_match_compose_files_anywhere() -> None:
         assert not pattern.search(name), name
     assert hooks["dockwright"]["entry"].startswith("dockwright fix")
     assert hooks["dockwright-check"]["entry"].startswith("dockwright check")
+
+
+def test_hard_coded_credentials_are_masked_in_the_diff(tmp_path: Path) -> None:
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text("services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: agent\n      POSTGRES_PASSWORD: s3cr3t-Value\n  ui:\n    image: grafana/grafana:11.1.0\n    environment:\n      - GF_SECURITY_ADMIN_PASSWORD=hunter2x\n")
+    text = dockwright("fix", "--dry-run", "--unsafe-fixes", "--select", "DW214", str(tmp_path))
+    assert "s3cr3t-Value" not in text.stdout + text.stderr and "hunter2x" not in text.stdout + text.stderr
+    assert "-      POSTGRES_PASSWORD: ****" in text.stdout and "-      - GF_SECURITY_ADMIN_PASSWORD=****" in text.stdout
+    assert "POSTGRES_USER: agent" in text.stdout or "agent" not in text.stdout  # only the secret is masked
+    report = dockwright("fix", "--dry-run", "--unsafe-fixes", "--select", "DW214", "--format", "json", str(tmp_path))
+    assert "s3cr3t-Value" not in report.stdout and "hunter2x" not in report.stdout
+    applied = dockwright("fix", "--unsafe-fixes", "--select", "DW214", str(tmp_path))
+    assert "s3cr3t-Value" not in applied.stdout + applied.stderr
+    assert "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}" in compose.read_text() and "s3cr3t-Value" not in compose.read_text()

@@ -117,7 +117,8 @@ def _replace(doc: YamlDocument, service: str, path: tuple[Any, ...], index: Any,
     quote = occ.style if occ.style in ("'", '"') else (doc.quote_char() if flow else None)
     text = quote_string(new, quote) if quote else new
     message = f"{service}: {name} is hard-coded; read it from the environment ({placeholder})"
-    yield Fix(CODE, message, (Edit(occ.start, occ.end, text),), (Change(where, new),), occ.start, where, applicability=Applicability.UNSAFE)
+    secret = str(occ.value) if kind == "map" else str(occ.value).partition("=")[2]
+    yield Fix(CODE, message, (Edit(occ.start, occ.end, text),), (Change(where, new),), occ.start, where, applicability=Applicability.UNSAFE, redact=((name, secret),))
 
 
 RULE = Rule(

@@ -94,7 +94,7 @@ def _execute(paths: List[Path], *, dry_run: bool, phase: Optional[str], select: 
 
 
 def _report(outcome, *, dry_run: bool, output: Format, show_diff: bool) -> None:
-    from dockwright.report.diff import unified_diff
+    from dockwright.report.diff import masked, unified_diff
 
     if output is Format.json:
         from dockwright.report import json_report
@@ -105,7 +105,9 @@ def _report(outcome, *, dry_run: bool, output: Format, show_diff: bool) -> None:
         sys.stderr.write(f"{message}\n")
     for result in outcome.changed:
         if show_diff:
-            sys.stdout.write(unified_diff(result.before, result.after, result.display, created=result.created))
+            sys.stdout.write(masked(unified_diff(result.before, result.after, result.display, created=result.created), result.redact))
+            if result.redact:
+                sys.stderr.write(f"{result.display}: secret values are masked as **** in this diff, so it will not apply with git apply; `dockwright fix` writes the file\n")
         elif not dry_run:
             sys.stderr.write(f"Rewriting {result.display}\n")
         for applied in result.fixes:

@@ -87,6 +87,10 @@ class FileResult:
     fixes: tuple[Applied, ...]
     created: bool
 
+    @property
+    def redact(self) -> tuple[tuple[str, str], ...]:
+        return tuple(pair for applied in self.fixes for pair in applied.fix.redact)
+
 
 @dataclass
 class Outcome:

@@ -46,6 +46,9 @@ class Fix:
     group: str | None = None  # fixes sharing a group apply together or not at all
     creates: bool = False  # the file does not exist yet
     applicability: Applicability = Applicability.SAFE
+    # (name, value) pairs: a secret value the edit removes, masked wherever a diff of
+    # this file shows it on a line that names it
+    redact: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,27 @@ import difflib
 NO_NEWLINE = "\\ No newline at end of file\n"
 
 
+MASK = "****"
+
+
+def masked(diff: str, secrets: tuple[tuple[str, str], ...]) -> str:
+    """The diff with each secret value replaced by ``****`` on the lines that name it.
+
+    A masked hunk no longer applies with ``git apply``; ``dockwright fix`` writes the file.
+    """
+    if not secrets:
+        return diff
+    lines = diff.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        for name, value in secrets:
+            at = line.find(name)
+            if value and at != -1:
+                cut = at + len(name)
+                line = line[:cut] + line[cut:].replace(value, MASK)
+        lines[index] = line
+    return "".join(lines)
+
+
 def unified_diff(before: str, after: str, display: str, *, created: bool = False) -> str:
     if before == after:
         return ""

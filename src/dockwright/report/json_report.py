@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dockwright.report.diff import unified_diff
+from dockwright.report.diff import masked, unified_diff
 
 
 def render(outcome: Any, *, dry_run: bool) -> str:
@@ -17,7 +17,7 @@ def render(outcome: Any, *, dry_run: bool) -> str:
                 "path": result.display,
                 "created": result.created,
                 "fixes": [{"code": f.code, "message": f.message} for f in result.fixes],
-                "diff": unified_diff(result.before, result.after, result.display, created=result.created),
+                "diff": masked(unified_diff(result.before, result.after, result.display, created=result.created), result.redact),
             }
         )
     messages = [
