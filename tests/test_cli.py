@@ -198,7 +198,7 @@ def test_rule_codes_and_names_are_unique() -> None:
 
 def _readme_table() -> str:
     rows = ["| code | name | phase | files | safety | fix |", "|---|---|---|---|---|---|"]
-    rows += [f"| {r.code} | `{r.name}` | {r.phase} | {r.kind} | {r.applicability.value} | {r.title} |" for r in all_rules()]
+    rows += [f"| {r.code} | `{r.name}` | {r.phase} | {r.files} | {r.applicability.value} | {r.title} |" for r in all_rules()]
     return "\n".join(rows)
 
 

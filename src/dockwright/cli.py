@@ -166,7 +166,7 @@ def rules(output: Format = FORMAT) -> None:
     if output is Format.json:
         import json
 
-        rows = [{"code": r.code, "name": r.name, "phase": r.phase, "kind": r.kind, "applicability": r.applicability.value, "title": r.title} for r in table]
+        rows = [{"code": r.code, "name": r.name, "phase": r.phase, "kind": r.kind, "files": r.files, "applicability": r.applicability.value, "title": r.title} for r in table]
         typer.echo(json.dumps(rows, indent=2))
         return
     typer.echo(rules_table(table))
@@ -174,7 +174,7 @@ def rules(output: Format = FORMAT) -> None:
 
 def rules_table(table) -> str:
     rows = [("code", "name", "phase", "files", "safety", "fix")]
-    rows += [(r.code, r.name, str(r.phase), r.kind, r.applicability.value, r.title) for r in table]
+    rows += [(r.code, r.name, str(r.phase), r.files, r.applicability.value, r.title) for r in table]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for row in rows:
@@ -189,7 +189,7 @@ def explain(code: str = typer.Argument(..., help="A fix code such as DW101, or i
 
     for rule in all_rules():
         if code.upper() == rule.code or code == rule.name:
-            typer.echo(f"{rule.code} {rule.name} (phase {rule.phase}, {rule.kind}, {rule.applicability.value})\n")
+            typer.echo(f"{rule.code} {rule.name} (phase {rule.phase}, {rule.files}, {rule.applicability.value})\n")
             typer.echo(rule.doc.strip())
             return
     sys.stderr.write(f"dockwright: unknown fix {code!r}; `dockwright rules` lists them\n")

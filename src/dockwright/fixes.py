@@ -75,6 +75,13 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def files(self) -> str:
+        """The kinds of file the fix reads and edits, for tables (``alertmanager + compose``)."""
+        if self.kind == "project":
+            return " + ".join(self.options.get("reads", ())) or "project"
+        return self.kind
+
+    @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.title
 
