@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import importlib
 
-import yaml
-
 MODULES = (
     "compose_healthcheck", "compose_depends_on", "compose_healthcheck_test", "compose_version_key",
     "compose_image_tags", "compose_restart_policy", "compose_log_rotation", "compose_credentials",
@@ -14,21 +12,4 @@ MODULES = (
 RULES = [importlib.import_module(f"dockwright.transforms.{name}").RULE for name in MODULES]
 BY_CODE = {rule.code: rule for rule in RULES}
 
-
-class TolerantLoader(yaml.SafeLoader):
-    """PyYAML, an independent parser, with Compose's local tags (!reset, !override) read as plain values."""
-
-
-def _construct_tagged(loader, suffix, node):
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_scalar(node)
-
-
-TolerantLoader.add_multi_constructor("!", _construct_tagged)
-
-
-def comments(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+from tests.helpers import TolerantLoader, comments  # noqa: E402,F401 - re-exported for the phase-2 tests

@@ -7,7 +7,28 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import EXAMPLE
+
+
+class TolerantLoader(yaml.SafeLoader):
+    """PyYAML, an independent parser, with Compose's local tags (!reset, !override) read as plain values."""
+
+
+def _construct_tagged(loader, suffix, node):
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+TolerantLoader.add_multi_constructor("!", _construct_tagged)
+
+
+def comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
 
 
 def dockwright(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
