@@ -152,15 +152,23 @@ def test_depends_on_waits_for_the_check_dw201_adds() -> None:
     assert "      db:\n        condition: service_healthy\n" in output
 
 
+MIXED = DEPENDS.replace("      - db\n", "      - db\n      - cache\n") + "  cache:\n    image: redis:7\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n"
+
+
 def test_depends_on_without_dw201_uses_service_started() -> None:
-    output, _ = fix(DEPENDS, "DW202")
-    assert "      db:\n        condition: service_started\n" in output
+    output, _ = fix(MIXED, "DW202")
+    assert "      db:\n        condition: service_started\n      cache:\n        condition: service_healthy\n" in output
+
+
+def test_depends_on_with_no_healthy_dependency_is_left_alone() -> None:
+    output, messages = fix(DEPENDS, "DW202")
+    assert output == DEPENDS and not messages
 
 
 def test_depends_on_respects_a_dw201_suppression() -> None:
-    text = DEPENDS.replace("  db:\n", "  db:  # dockwright: ignore[DW201]\n")
+    text = MIXED.replace("  db:\n", "  db:  # dockwright: ignore[DW201]\n")
     output, _ = fix(text, "DW201", "DW202")
-    assert "condition: service_started" in output and "pg_isready" not in output
+    assert "db:\n        condition: service_started" in output and "pg_isready" not in output
 
 
 # DW203 ------------------------------------------------------------------------------
@@ -328,9 +336,9 @@ def test_doc_example_is_the_golden_example(rule) -> None:
 
 
 def test_service_extending_another_file_is_not_given_a_check() -> None:
-    text = "services:\n  web:\n    extends:\n      file: common.yml\n      service: web\n    image: node:20\n  front:\n    image: x/f:1\n    depends_on:\n      - web\n"
+    text = "services:\n  web:\n    extends:\n      file: common.yml\n      service: web\n    image: node:20\n  db:\n    image: postgres:16\n  front:\n    image: x/f:1\n    depends_on:\n      - web\n      - db\n"
     output, messages = fix(text, "DW201", "DW202")
-    assert "healthcheck" not in output and "condition: service_started" in output
+    assert "web:\n        condition: service_started" in output and "db:\n        condition: service_healthy" in output
     assert any("extends a service of another file" in m for m in messages)
 
 

@@ -5,7 +5,9 @@ Rewrites the short (list) form of `depends_on` into the long form, with
 `condition: service_healthy` for every dependency that has a healthcheck (in the
 service, through `<<:`, or from its Dockerfile's `HEALTHCHECK`) and
 `condition: service_started` for the others. A flow list becomes a flow mapping;
-existing long-form entries are left exactly as they are.
+existing long-form entries are left exactly as they are. A list where no dependency
+has a healthcheck is left as it is: its long form would only say `service_started`,
+which is what the list already means.
 
 When DW201 runs in the same invocation and will add a healthcheck to a dependency,
 the rewrite waits for the pass after it, so the condition is `service_healthy`
@@ -91,6 +93,8 @@ def check(doc: YamlDocument, context: Any) -> Iterator[Fix | Notice]:
         conditions = {name: _condition(doc, str(name), context) for name in names}
         if PENDING in conditions.values():
             continue  # DW201 adds the dependency's check in this pass; decide in the next
+        if HEALTHY not in conditions.values():
+            continue  # the long form with only service_started means what the list means: no churn
         yield from _rewrite(doc, service.name, key, value, conditions, path)
 
 

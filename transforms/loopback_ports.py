@@ -126,7 +126,8 @@ def _replace_host_ip(doc: YamlDocument, service: compose.Service, path: tuple[An
         return
     quote = value.style if value.style in ("'", '"') else doc.quote_char()
     text = binding.new if value.style is None and binding.new == "127.0.0.1" else quote_string(binding.new, quote)
-    yield Fix(CODE, f"{service.name}: bind port host_ip to loopback", (Edit(value.start, value.end, text),), (Change((*path, "host_ip"), binding.new),), value.start, path)
+    target = doc.plain["services"][service.name]["ports"][path[-1]].get("target")
+    yield Fix(CODE, f"{service.name}: bind port {target} to loopback (host_ip {binding.new})", (Edit(value.start, value.end, text),), (Change((*path, "host_ip"), binding.new),), value.start, path)
 
 
 RULE = Rule(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -82,7 +83,18 @@ def _load_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise Problem(f"invalid TOML: {error}") from None
+        raise Problem(f"{path}: invalid TOML: {error}") from None
+
+
+KNOWN_KEYS = {"select", "ignore", "environments"}
+RULE_TABLE = re.compile(r"DW\d{3}$|[a-z0-9]+(-[a-z0-9]+)+$")
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    """``select = "DW101"`` is read as the one-item list the user meant."""
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return tuple(str(v) for v in value)
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -109,6 +121,9 @@ def load_config(start: Path) -> Config:
         root = start.resolve()
         return Config(root=root if root.is_dir() else root.parent)
     path, table = found
+    unknown = sorted(k for k, v in table.items() if k not in KNOWN_KEYS and not (isinstance(v, dict) and RULE_TABLE.match(k)))
+    if unknown:
+        raise Problem(f"{path}: unknown setting {unknown[0]!r}; settings are {', '.join(sorted(KNOWN_KEYS))} and one table per fix ([DW103] or its name)")
     environments = {
         env: tuple(table.get("environments", {}).get(env, ()))
         for env in ("dev", "staging", "prod")
@@ -116,8 +131,8 @@ def load_config(start: Path) -> Config:
     rules = {k: v for k, v in table.items() if isinstance(v, dict) and k != "environments"}
     return Config(
         root=path.parent,
-        select=tuple(table.get("select", ())),
-        ignore=tuple(table.get("ignore", ())),
+        select=_codes(table.get("select", ())),
+        ignore=_codes(table.get("ignore", ())),
         environments=environments,
         rules=rules,
         source=path,

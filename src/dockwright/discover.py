@@ -49,7 +49,8 @@ def yaml_kind(name: str, data: Any) -> str | None:
     return None
 
 
-def candidates(paths: list[Path]) -> Iterator[Candidate]:
+def candidates(paths: list[Path], errors: list[OSError] | None = None) -> Iterator[Candidate]:
+    """Files to look at; folders that cannot be read are added to ``errors``."""
     seen: set[Path] = set()
     for path in paths:
         if path.is_file():
@@ -57,15 +58,15 @@ def candidates(paths: list[Path]) -> Iterator[Candidate]:
                 seen.add(path.resolve())
                 yield Candidate(path, explicit=True)
             continue
-        for found in _walk(path):
+        for found in _walk(path, errors if errors is not None else []):
             if found.resolve() not in seen:
                 seen.add(found.resolve())
                 yield Candidate(found, explicit=False)
 
 
-def _walk(top: Path) -> Iterator[Path]:
+def _walk(top: Path, errors: list[OSError]) -> Iterator[Path]:
     ignores = _ancestor_ignores(top)
-    for directory, dirnames, filenames in os.walk(top):
+    for directory, dirnames, filenames in os.walk(top, onerror=errors.append):
         here = Path(directory)
         local = _read_gitignore(here)
         if local is not None:

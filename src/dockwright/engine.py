@@ -1,6 +1,7 @@
 """Select fixes, run them to a fixpoint, verify every output, write atomically."""
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
@@ -12,7 +13,7 @@ from typing import Any, Iterable
 from dockwright import discover
 from dockwright.config import Config
 from dockwright.documents import load_document, verify_document
-from dockwright.documents.source import Problem, Source, decode
+from dockwright.documents.source import Problem, Source, decode, line_starts
 from dockwright.edits import Edit, EditConflict, apply_edits
 from dockwright.fixes import Applicability, Fix, Notice, Rule
 
@@ -72,6 +73,22 @@ class FileState:
     original: bytes | None  # None: the file is created by a fix
     document: Any
     applied: list[Applied] = field(default_factory=list)
+    # the edits of each applied pass, in that pass's input coordinates: messages from a
+    # later pass are mapped back through them to a line and column of the file on disk
+    history: list[tuple[Edit, ...]] = field(default_factory=list)
+    _index: tuple[str, list[int]] | None = None
+    _original_index: list[int] | None = None
+
+    def original_starts(self) -> list[int]:
+        if self._original_index is None:
+            self._original_index = line_starts(self.source.text)
+        return self._original_index
+
+    def line_starts(self) -> list[int]:
+        text = self.text
+        if self._index is None or self._index[0] is not text:
+            self._index = (text, line_starts(text))
+        return self._index[1]
 
     @property
     def text(self) -> str:
@@ -215,10 +232,13 @@ def display_path(path: Path) -> str:
 
 def load_states(paths: list[Path], config: Config, kinds: set[str], messages: list[Message]) -> dict[Path, FileState]:
     states: dict[Path, FileState] = {}
-    for candidate in discover.candidates(paths):
+    unreadable: list[OSError] = []
+    for candidate in discover.candidates(paths, unreadable):
         state = _load(candidate, config, kinds, messages)
         if state is not None:
             states[candidate.path.resolve()] = state
+    for error in unreadable:
+        messages.append(Message(display_path(Path(error.filename or ".")), 1, 1, "", f"cannot read this folder: {error.strerror}; skipped", "error"))
     return states
 
 
@@ -247,6 +267,10 @@ def _load_bytes(candidate: discover.Candidate, data: bytes, config: Config, kind
         source = decode(data)
         kind = "dockerfile" if dockerfile else "yaml"
         document = load_document(kind, display, source)
+    except RecursionError:
+        problem = Problem("nested too deeply to process; skipped")
+        messages.append(Message(display, 1, 1, "", problem.message, "error"))
+        return None
     except Problem as problem:
         if ours_by_name:
             messages.extend(Message(display, p.line, p.column, "", p.message, "error") for p in problem.every())
@@ -254,6 +278,8 @@ def _load_bytes(candidate: discover.Candidate, data: bytes, config: Config, kind
     if not dockerfile:
         kind = discover.yaml_kind(name, document.plain) or ""
         if kind not in kinds:
+            if candidate.explicit and not kind:
+                messages.append(Message(display, 1, 1, "", "not a Compose, Prometheus or Alertmanager file, nor a Dockerfile; skipped", "info"))
             return None
     env = config.environment_of(path) if kind == "compose" else "prod"
     return FileState(path, display, kind, env, source, data, document)
@@ -269,7 +295,10 @@ def run(paths: list[Path], rules: list[Rule], config: Config, options: Options) 
     if options.write:
         for result in outcome.changed:
             state = states[result.path.resolve()]
-            write_atomic(state.path, state.source.encode(state.text))
+            try:
+                write_atomic(state.path, state.source.encode(state.text))
+            except OSError as error:
+                outcome.messages.append(Message(state.display, 1, 1, "", f"cannot write: {error.strerror or error}; the file is left as it was", "error"))
     return outcome
 
 
@@ -383,13 +412,28 @@ def _notice(state: FileState, notice: Notice, outcome: Outcome, seen: set[tuple[
 
 
 def _position(state: FileState, offset: int | None) -> tuple[int, int]:
+    """Line and column, in the file as it is on disk, of an offset into the current text."""
     if offset is None or state.document is None:
         return 1, 1
-    text = state.text
-    offset = max(0, min(offset, len(text)))
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    offset = max(0, min(offset, len(state.text)))
+    for edits in reversed(state.history):
+        offset = _before_edits(offset, edits)
+    starts = state.original_starts() if state.history and state.original is not None else state.line_starts()
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+def _before_edits(offset: int, edits: tuple[Edit, ...]) -> int:
+    """Where an offset of the edited text was before the edits (an insertion maps to its start)."""
+    shift = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        start = edit.start + shift
+        if offset < start:
+            break
+        if offset < start + len(edit.replacement):
+            return edit.start
+        shift += len(edit.replacement) - (edit.end - edit.start)
+    return offset - shift
 
 
 def _suppressed(state: FileState, fix: Fix) -> bool:
@@ -397,9 +441,10 @@ def _suppressed(state: FileState, fix: Fix) -> bool:
     if document is None:
         return False
     lines = set(getattr(document, "owner_lines", lambda path: [])(fix.path))
-    lines.add(_position(state, fix.offset)[0])
+    starts = state.line_starts()
+    lines.add(bisect.bisect_right(starts, max(0, min(fix.offset, len(state.text)))))
     for line in lines:
-        match = SUPPRESSION.search(_line(document.text, line))
+        match = SUPPRESSION.search(_line(state.text, starts, line))
         if match is None:
             continue
         codes = match.group(1)
@@ -408,14 +453,11 @@ def _suppressed(state: FileState, fix: Fix) -> bool:
     return False
 
 
-def _line(text: str, number: int) -> str:
-    start = 0
-    for _ in range(number - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return ""
-    end = text.find("\n", start)
-    return text[start : end if end != -1 else len(text)]
+def _line(text: str, starts: list[int], number: int) -> str:
+    if not 1 <= number <= len(starts):
+        return ""
+    end = starts[number] - 1 if number < len(starts) else len(text)
+    return text[starts[number - 1] : end]
 
 
 def _apply_pass(fixes: list[tuple[FileState, Fix]], states, config, outcome) -> bool:
@@ -423,12 +465,16 @@ def _apply_pass(fixes: list[tuple[FileState, Fix]], states, config, outcome) -> 
     accepted: dict[int, list[Fix]] = {}
     by_id: dict[int, FileState] = {}
     contended: set[int] = set()
+    taken_by: dict[int, _Taken] = {}
     for state, fix in fixes:
         chosen = accepted.setdefault(id(state), [])
         by_id[id(state)] = state
-        taken = [e for f in chosen for e in f.edits]
-        clashes = [(a, b) for a in fix.edits for b in taken if a.overlaps(b)]
+        if fix.creates and (state.original is not None or state.text or any(f.creates for f in chosen)):
+            continue  # an earlier fix already creates (or created) this file
+        taken = taken_by.setdefault(id(state), _Taken())
+        clashes = [(a, b) for a in fix.edits for b in taken.overlapping(a)]
         if all(_same_point_insertions(a, b) for a, b in clashes):
+            taken.add(fix.edits)
             # Two fixes appending at one place (say, two keys at the end of a service) can
             # share a pass; if their order turns out wrong, verification defers the later one.
             if clashes:
@@ -452,6 +498,7 @@ def _apply_pass(fixes: list[tuple[FileState, Fix]], states, config, outcome) -> 
         state = by_id[key]
         if kept and text != state.text:
             state.applied.extend(Applied(f, *_position(state, f.offset)) for f in kept)
+            state.history.append(tuple(e for f in kept for e in f.edits))
             state.document = document
             if state.original is None and state.kind == "new":
                 state.source = Source(text=text, bom=False, newline="\n")
@@ -472,6 +519,30 @@ def _drop_incomplete_groups(fixes: list[tuple[FileState, Fix]], accepted: dict[i
     partial = {g for g, n in wanted.items() if have.get(g, 0) != n}
     for key, chosen in accepted.items():
         accepted[key] = [f for f in chosen if f.group not in partial]
+
+
+class _Taken:
+    """The edits accepted for one file in a pass, sorted, so that a clash is a bisect away."""
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+        self.starts: list[int] = []
+
+    def add(self, edits: tuple[Edit, ...]) -> None:
+        for edit in edits:
+            index = bisect.bisect_right(self.starts, edit.start)
+            self.starts.insert(index, edit.start)
+            self.edits.insert(index, edit)
+
+    def overlapping(self, edit: Edit) -> list[Edit]:
+        # accepted edits never overlap each other, so only neighbours of edit.start can clash
+        index = max(0, bisect.bisect_left(self.starts, edit.start) - 1)
+        found = []
+        while index < len(self.edits) and self.edits[index].start <= edit.end:
+            if self.edits[index].overlaps(edit):
+                found.append(self.edits[index])
+            index += 1
+        return found
 
 
 def _same_point_insertions(a: Edit, b: Edit) -> bool:
@@ -514,10 +585,21 @@ def _try(state: FileState, fixes: list[Fix]) -> tuple[Any, str] | str:
         return str(conflict)
     changes = [c for f in fixes for c in f.changes]
     kind = state.kind if state.kind != "new" else ("yaml" if discover.is_yaml_name(state.path.name) else "text")
-    return verify_document(kind, state.document, state.display, state.source, text, changes)
+    try:
+        return verify_document(kind, state.document, state.display, state.source, text, changes)
+    except RecursionError:
+        return "the output is nested too deeply to check"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Temp file + rename, keeping mode and owner. A symlink is written through to its
+    target; a file with other hard links is rewritten in place so that the links stay one file."""
+    path = Path(os.path.realpath(path))
+    if path.exists() and path.stat().st_nlink > 1:
+        with open(path, "r+b") as stream:
+            stream.write(data)
+            stream.truncate()
+        return
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     mode = None

@@ -402,13 +402,19 @@ _TRAILING_TAB = re.compile(r"\S[ \t]*\t[ \t]*\r?$", re.M)
 def _check_trailing_tabs(text: str, roots: list[Occurrence]) -> None:
     """A tab after a value: libyaml and Compose v2 accept it, PyYAML and docker-compose v1
     do not (cartesi/compute-tutorials#54), so the file is reported rather than rewritten."""
-    match = next((m for m in _TRAILING_TAB.finditer(text) if not _in_block_scalar(text, roots, m.start())), None)
+    match = next((m for m in _TRAILING_TAB.finditer(text) if not _in_comment(text, m.start()) and not _in_block_scalar(text, roots, m.start())), None)
     if match is None:
         return
     tab = text.index("\t", match.start())
     line = text.count("\n", 0, tab) + 1
     column = tab - (text.rfind("\n", 0, tab) + 1) + 1
     raise Problem("tab character after value is not valid YAML for all parsers; remove it", line, column)
+
+
+def _in_comment(text: str, offset: int) -> bool:
+    """Whether a ``#`` that starts a comment stands on the line before ``offset`` (quotes aside)."""
+    line = text[text.rfind("\n", 0, offset) + 1 : offset + 1]
+    return re.search(r"(^|\s)#", line) is not None and not re.search(r"[\"'][^\"']*#", line)
 
 
 def _in_block_scalar(text: str, roots: list[Occurrence], offset: int) -> bool:
