@@ -40,6 +40,7 @@ class Occurrence:
     shared: bool = False  # editing it would also change another path (anchor used by an alias)
     pairs: list[tuple[Occurrence, Occurrence]] = field(default_factory=list)
     items: list[Occurrence] = field(default_factory=list)
+    _entries: tuple[dict[Any, tuple[Occurrence, Occurrence]], list[Occurrence]] | None = field(default=None, repr=False)
 
     @property
     def kind(self) -> str:
@@ -75,20 +76,28 @@ class Occurrence:
 
     def own(self, key: str) -> tuple[Occurrence, Occurrence] | None:
         """The entry written in this mapping itself (not merged in)."""
-        for key_occ, value_occ in self.pairs:
-            if key_occ.is_scalar and key_occ.node.tag != MERGE_TAG and key_occ.value == key:
-                return key_occ, value_occ
-        return None
+        return self._index()[0].get(key)
 
     def merge_sources(self) -> list[Occurrence]:
-        sources: list[Occurrence] = []
-        for key_occ, value_occ in self.pairs:
-            if key_occ.is_scalar and key_occ.node.tag == MERGE_TAG:
-                sources.extend(value_occ.items if value_occ.is_sequence and not value_occ.alias else [value_occ])
-        return sources
+        return self._index()[1]
 
     def keys(self) -> list[str]:
-        return [k.value for k, _ in self.pairs if k.is_scalar and k.node.tag != MERGE_TAG]
+        return list(self._index()[0])
+
+    def _index(self) -> tuple[dict[Any, tuple[Occurrence, Occurrence]], list[Occurrence]]:
+        """Own entries by key and merge sources, worked out once (a big mapping is asked often)."""
+        if self._entries is None:
+            own: dict[Any, tuple[Occurrence, Occurrence]] = {}
+            sources: list[Occurrence] = []
+            for key_occ, value_occ in self.pairs:
+                if not key_occ.is_scalar:
+                    continue
+                if str(key_occ.node.tag) == MERGE_TAG:
+                    sources.extend(value_occ.items if value_occ.is_sequence and not value_occ.alias else [value_occ])
+                else:
+                    own.setdefault(key_occ.value, (key_occ, value_occ))
+            self._entries = (own, sources)
+        return self._entries
 
 
 @dataclass(eq=False)
