@@ -99,3 +99,11 @@ def test_an_explicit_file_of_no_known_kind_is_said_to_be_skipped(tmp_path: Path)
     (tmp_path / "random.yml").write_text("a: 1\n")
     result = dockwright("check", str(tmp_path / "random.yml"))
     assert result.returncode == 0 and "random.yml:1:1: not a Compose" in result.stderr
+
+
+def test_prometheus_targets_in_a_shared_anchor_are_reported_not_refused(tmp_path: Path) -> None:
+    (tmp_path / "prometheus.yml").write_text("scrape_configs:\n  - job_name: api\n    static_configs: &sc\n      - targets: ['localhost:8080']\n  - job_name: api2\n    static_configs: *sc\n")
+    (tmp_path / "docker-compose.yml").write_text('services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    volumes:\n      - ./prometheus.yml:/etc/prometheus/prometheus.yml:ro\n  api:\n    image: example/api:1\n    expose: ["8080"]\n')
+    result = dockwright("check", "--select", "DW220", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "comes from an anchor that another job shares" in result.stderr and "refused" not in result.stderr

@@ -96,6 +96,9 @@ def _retarget(project: Any, doc: YamlDocument, runner: Runner) -> Iterator[Fix |
             continue
         if suppressed(doc, target.occ.start, CODE):
             continue
+        if target.occ.shared:
+            yield Notice(CODE, f"job {target.job}: {target.occ.value} comes from an anchor that another job shares; change it there by hand", target.occ.start, target.path, file=doc.path)
+            continue
         chosen = resolve(target, same, other)
         if isinstance(chosen, str) or (_unreachable(chosen) and not _on_host(chosen)):
             reason = chosen if isinstance(chosen, str) else f"{chosen.service} uses network_mode: {chosen.data.get('network_mode')}"
