@@ -88,6 +88,9 @@ def _execute(paths: List[Path], *, dry_run: bool, phase: Optional[str], select: 
         raise UsageError(f"unknown fix {unknown[0]!r}; `dockwright rules` lists them")
     options = engine.Options(select=_split(select), ignore=_split(ignore), phases=parse_phases(phase), unsafe_fixes=unsafe_fixes, write=not dry_run)
     chosen = engine.select_rules(rules, options, config)
+    if not chosen:
+        phases = ", ".join(str(p) for p in sorted({r.phase for r in rules}))
+        sys.stderr.write(f"dockwright: no fix matches this --phase/--select/--ignore; `dockwright rules` lists them (phases with fixes: {phases})\n")
     outcome = engine.run(paths, chosen, config, options)
     _report(outcome, dry_run=dry_run, output=output, show_diff=show_diff)
     return outcome.exit_code
