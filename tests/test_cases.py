@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from dockwright import engine
 from dockwright.config import Config
 from dockwright.transforms import all_rules

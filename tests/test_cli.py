@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dockwright.cli import parse_phases, rules_table, UsageError
+from dockwright.cli import UsageError, parse_phases
 from dockwright.fixes import DOC_HEADINGS
 from dockwright.transforms import all_rules
 from tests.conftest import ROOT

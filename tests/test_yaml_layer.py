@@ -1,12 +1,12 @@
 """The YAML edit layer: positions, insertion points, style copying, verification."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from dockwright import engine
 from dockwright.documents import yaml as Y
+from dockwright.documents import yaml_edits as E
 from dockwright.documents.source import Problem, decode
 from dockwright.edits import Edit, EditConflict, apply_edits
 from dockwright.fixes import Applicability, Change, Fix, Rule
@@ -19,7 +19,7 @@ def parse(text: str) -> Y.YamlDocument:
 def added(text: str, path: tuple[str, ...], entries: dict) -> str:
     doc = parse(text)
     mapping = doc.get(doc.root, *path)
-    return apply_edits(doc.text, [Y.add_entries(doc, mapping, entries)])
+    return apply_edits(doc.text, [E.add_entries(doc, mapping, entries)])
 
 
 def test_new_key_lands_after_last_content_before_blank_and_next_comment() -> None:
@@ -56,9 +56,9 @@ def test_flow_mapping_insertions() -> None:
 def test_nested_blocks_follow_the_file_step_and_sequence_offset() -> None:
     text = "s:\n    a:\n        k:\n        - x\n"
     doc = parse(text)
-    style = Y.style_of(doc, doc.get(doc.root, "s", "a"))
+    style = E.style_of(doc, doc.get(doc.root, "s", "a"))
     assert (style.step, style.sequence_offset) == (4, 0)
-    assert Y.render_entries({"d": {"l": ["z"]}}, 8, style) == ["        d:", "            l:", "            - z"]
+    assert E.render_entries({"d": {"l": ["z"]}}, 8, style) == ["        d:", "            l:", "            - z"]
 
 
 def test_alias_occurrences_have_their_own_spans() -> None:
@@ -84,18 +84,18 @@ def test_shared_marks_anchor_content_only_when_aliased() -> None:
                                         ("2222:22", '"2222:22"'), ("null", '"null"'), ("", '""'), ("#ops", '"#ops"'), ("a: b", '"a: b"'), ("unless-stopped", "unless-stopped"), (True, "true"), (3, "3")],
                          ids=lambda v: repr(v))
 def test_emitted_scalars_read_the_same_in_yaml_1_1_and_1_2(value, text) -> None:
-    assert Y.render_scalar(value) == text
+    assert E.render_scalar(value) == text
 
 
 def test_remove_entry_and_item() -> None:
     doc = parse("a:\n  b: 1  # gone\n  c:\n    - x\n    - y\n  d: 2\n")
-    assert apply_edits(doc.text, [Y.remove_entry(doc, doc.get(doc.root, "a"), "c")]) == "a:\n  b: 1  # gone\n  d: 2\n"
+    assert apply_edits(doc.text, [E.remove_entry(doc, doc.get(doc.root, "a"), "c")]) == "a:\n  b: 1  # gone\n  d: 2\n"
     seq = doc.get(doc.root, "a", "c")
-    assert apply_edits(doc.text, [Y.remove_item(doc, seq, 0)]) == "a:\n  b: 1  # gone\n  c:\n    - y\n  d: 2\n"
+    assert apply_edits(doc.text, [E.remove_item(doc, seq, 0)]) == "a:\n  b: 1  # gone\n  c:\n    - y\n  d: 2\n"
     flow = parse("a: [x, y, z]\n")
     seq = flow.get(flow.root, "a")
-    assert apply_edits(flow.text, [Y.remove_item(flow, seq, 1)]) == "a: [x, z]\n"
-    assert apply_edits(flow.text, [Y.remove_item(flow, seq, 2)]) == "a: [x, y]\n"
+    assert apply_edits(flow.text, [E.remove_item(flow, seq, 1)]) == "a: [x, z]\n"
+    assert apply_edits(flow.text, [E.remove_item(flow, seq, 2)]) == "a: [x, y]\n"
 
 
 def test_overlapping_edits_are_a_conflict() -> None:
@@ -128,7 +128,7 @@ def test_a_fix_whose_output_differs_from_its_declared_change_is_refused() -> Non
         web = doc.get(doc.root, "services", "web")
         image = web.own("image")[1]
         # declares only the port change, but also rewrites the image
-        yield Fix("DW999", "sneaky", (Edit(image.start, image.end, "evil:1"), Y.add_entries(doc, web, {"x": 1})), (Change(("services", "web", "x"), 1),), image.start)
+        yield Fix("DW999", "sneaky", (Edit(image.start, image.end, "evil:1"), E.add_entries(doc, web, {"x": 1})), (Change(("services", "web", "x"), 1),), image.start)
 
     data = b"services:\n  web:\n    image: good:1\n"
     output, outcome = engine.fix_text(data, "docker-compose.yml", [_rule(sneaky)])

@@ -5,7 +5,8 @@ import re
 from typing import Any
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Tagged, YamlDocument, quote_string
+from dockwright.documents.yaml import Tagged, YamlDocument
+from dockwright.documents.yaml_edits import quote_string
 
 RAW_TAG = "!dockwright-raw"  # a value already rendered as YAML text; never reaches the data
 SUPPRESSION = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")

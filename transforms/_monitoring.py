@@ -127,7 +127,7 @@ def merge_insertions(edits: list[Edit]) -> list[Edit]:
 
 def value_text(doc: YamlDocument, occ: Occurrence, new: str) -> str:
     """``new`` written with the quoting the old scalar had."""
-    from dockwright.documents.yaml import quote_string, render_scalar
+    from dockwright.documents.yaml_edits import quote_string, render_scalar
 
     if occ.style in ("'", '"'):
         return quote_string(new, occ.style)

@@ -6,7 +6,8 @@ import re
 from typing import Any, Iterator
 
 from dockwright.documents.alertmanager import LABEL_NAME, describe, matcher
-from dockwright.documents.yaml import Occurrence, YamlDocument, block_column, insertion_point, remove_entry
+from dockwright.documents.yaml import Occurrence, YamlDocument, block_column
+from dockwright.documents.yaml_edits import insertion_point, remove_entry
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Change, Fix, Notice
 

@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, add_missing, append_items
+from dockwright.documents.yaml import YamlDocument
+from dockwright.documents.yaml_edits import add_missing, append_items
 from dockwright.fixes import Change
 from dockwright.transforms._monitoring import merge_insertions, spaced_top_level
 from dockwright.transforms._monitoring_secrets import Wiring

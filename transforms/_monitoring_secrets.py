@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, add_missing, append_items, remove_entry, remove_item
+from dockwright.documents.yaml import YamlDocument
+from dockwright.documents.yaml_edits import add_missing, append_items, remove_entry, remove_item
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Change
 from dockwright.transforms._monitoring import merge_insertions, spaced_top_level

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents.alertmanager import PLACEHOLDER
-from dockwright.documents.yaml import YamlDocument, add_missing, append_items, block_column, insertion_point, remove_entry, remove_item
+from dockwright.documents.yaml import YamlDocument, block_column
+from dockwright.documents.yaml_edits import add_missing, append_items, insertion_point, remove_entry, remove_item
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Applicability, Change, Fix, Notice
 from dockwright.transforms._monitoring import Runner, bind_mounts, merge_insertions, spaced_top_level

@@ -46,7 +46,8 @@ import re
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Occurrence, YamlDocument, quote_string
+from dockwright.documents.yaml import Occurrence, YamlDocument
+from dockwright.documents.yaml_edits import quote_string
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import SECRET_WORDS

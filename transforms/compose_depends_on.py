@@ -66,7 +66,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Occurrence, YamlDocument, render_flow
+from dockwright.documents.yaml import Occurrence, YamlDocument
+from dockwright.documents.yaml_edits import render_flow
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import shared_service, suppressed

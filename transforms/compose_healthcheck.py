@@ -76,7 +76,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, add_entries, style_of
+from dockwright.documents.yaml import YamlDocument
+from dockwright.documents.yaml_edits import add_entries, style_of
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import flow_strings, raw, shared_service
 from dockwright.transforms._compose_health import existing, extends_other_file, plan

@@ -47,7 +47,8 @@ import re
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, content_end, set_block_value
+from dockwright.documents.yaml import YamlDocument, content_end
+from dockwright.documents.yaml_edits import set_block_value
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import flow_strings

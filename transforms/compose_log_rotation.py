@@ -45,7 +45,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Occurrence, YamlDocument, add_entries, style_of
+from dockwright.documents.yaml import Occurrence, YamlDocument
+from dockwright.documents.yaml_edits import add_entries, style_of
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import raw, shared_service
 

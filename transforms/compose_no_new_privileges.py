@@ -44,7 +44,8 @@ import re
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, add_entries, append_items, style_of
+from dockwright.documents.yaml import YamlDocument
+from dockwright.documents.yaml_edits import add_entries, append_items, style_of
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import command_text, raw, repository, shared_service
 

@@ -46,7 +46,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, add_entries, style_of
+from dockwright.documents.yaml import YamlDocument
+from dockwright.documents.yaml_edits import add_entries, style_of
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._compose import environment, raw, shared_service
 from dockwright.transforms._compose_hardening import hardening_family, runs_as_other_user, writable_paths

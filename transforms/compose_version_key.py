@@ -38,7 +38,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from dockwright.documents.yaml import YamlDocument, remove_entry
+from dockwright.documents.yaml import YamlDocument
+from dockwright.documents.yaml_edits import remove_entry
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Applicability, Change, Fix, Notice, Rule
 

@@ -49,7 +49,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Occurrence, YamlDocument, add_entries, quote_string, style_of
+from dockwright.documents.yaml import Occurrence, YamlDocument
+from dockwright.documents.yaml_edits import add_entries, quote_string, style_of
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._ports import Binding, bind_host_ip, bind_short_port

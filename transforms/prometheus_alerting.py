@@ -39,7 +39,8 @@ import re
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import YamlDocument, add_missing
+from dockwright.documents.yaml import YamlDocument
+from dockwright.documents.yaml_edits import add_missing
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._monitoring import runners, spaced_top_level
 from dockwright.transforms._monitoring_ports import same_project

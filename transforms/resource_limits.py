@@ -70,7 +70,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from dockwright.documents import compose
-from dockwright.documents.yaml import Tagged, YamlDocument, add_missing
+from dockwright.documents.yaml import Tagged, YamlDocument
+from dockwright.documents.yaml_edits import add_missing
 from dockwright.fixes import Applicability, Change, Fix, Notice, Rule
 from dockwright.transforms._limits import LEGACY_KEYS, deploy_limits, has_limits, profile_for, profile_table, wanted_limits
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from dockwright.documents.source import Problem, Source
+from dockwright.documents.source import Source
 
 
 @dataclass(frozen=True)
