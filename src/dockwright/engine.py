@@ -17,7 +17,7 @@ from dockwright.documents.source import Problem, Source, decode, line_starts
 from dockwright.edits import Edit, EditConflict, apply_edits
 from dockwright.fixes import Applicability, Fix, Notice, Rule
 
-MAX_PASSES = 12  # each fix that appends to one mapping needs its own pass (insertions at one point conflict)
+MAX_PASSES = 6  # a fix that builds on another (DW202 after DW201) takes a pass; same-point insertions share one
 SUPPRESSION = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
 
 
