@@ -55,11 +55,14 @@ def main() -> None:
         check = best_of([python, "-m", "dockwright", "check", str(corpus)], args.repeat)
     empty = best_of([python, "-c", "pass"], args.repeat * 3)
     version = best_of([python, "-m", "dockwright", "--version"], args.repeat * 3)
+    example = ROOT / "examples" / "agent-platform" / "docker-compose.yml"
+    one_file = best_of([python, "-m", "dockwright", "check", str(example)], args.repeat * 3)
     overhead_ms = (version - empty) * 1000
     ratio = check / baseline
     print(f"corpus: {files} YAML files")
     print(f"ruamel round-trip load: {baseline:.2f} s   dockwright check: {check:.2f} s   ratio: {ratio:.2f} (target <= 2)")
     print(f"start-up: python -c pass {empty * 1000:.0f} ms, dockwright --version {version * 1000:.0f} ms, overhead {overhead_ms:.0f} ms (target <= 120)")
+    print(f"a pre-commit style run, dockwright check on one compose file (every fix loaded): {(one_file - empty) * 1000:.0f} ms over python -c pass (not a target)")
     sys.exit(0 if ratio <= 2 and overhead_ms <= 120 else 1)
 
 
