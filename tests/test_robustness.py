@@ -107,3 +107,10 @@ def test_prometheus_targets_in_a_shared_anchor_are_reported_not_refused(tmp_path
     result = dockwright("check", "--select", "DW220", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "comes from an anchor that another job shares" in result.stderr and "refused" not in result.stderr
+
+
+def test_a_suppression_naming_no_fix_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.dev.yml").write_text('services:\n  web:\n    image: x/web:1\n    ports:\n      - "80:80"  # dockwright: ignore[DW999]\n')
+    result = dockwright("check", "--select", "DW101", str(tmp_path))
+    assert "docker-compose.dev.yml:5:18: # dockwright: ignore names no fix: DW999" in result.stderr
+    assert result.returncode == 1

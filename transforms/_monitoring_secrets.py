@@ -110,7 +110,8 @@ def _drop_environment(doc: YamlDocument, service: compose.Service, variables: se
     doomed = [i for i, (name, value) in enumerate(entries) if name in variables and _passes_through(name, value, name)]
     for name, value in entries:
         if name in variables and not _passes_through(name, value, name):
-            draft.notes.append(f"{service.name}: environment {name} is set to a fixed value in the compose file; it is left alone (set {name} in the shell or .env instead)")
+            how = "comes from another expression" if "$" in str(value) else "is set to a fixed value"
+            draft.notes.append(f"{service.name}: environment {name} {how} in the compose file; it is left alone (set {name} in the shell or .env instead)")
     if not doomed:
         return
     path = ("services", service.name, "environment")

@@ -115,6 +115,8 @@ def _report(outcome, *, dry_run: bool, output: Format, show_diff: bool) -> None:
             sys.stderr.write(f"Rewriting {result.display}\n")
         for applied in result.fixes:
             sys.stderr.write(f"{result.display}:{applied.line}:{applied.column}: {applied.code} {applied.message}\n")
+    if show_diff and any(r.display.startswith("../") for r in outcome.changed):
+        sys.stderr.write("dockwright: some paths are outside the current folder; git apply skips them, so run from the repository root to apply the diff\n")
     fixes = sum(len(r.fixes) for r in outcome.changed)
     files = len(outcome.changed)
     errors = sum(1 for m in outcome.messages if m.severity == "error")

@@ -305,6 +305,7 @@ def run(paths: list[Path], rules: list[Rule], config: Config, options: Options) 
 def run_states(states: dict[Path, FileState], rules: list[Rule], config: Config, options: Options, outcome: Outcome) -> Outcome:
     """The pure core: documents in, fixed documents and messages out; no file is touched."""
     project = Project(config, states)
+    _check_suppressions(states, outcome)
     seen_notices: set[tuple[str, str, str]] = set()
     for _ in range(MAX_PASSES):
         fixes = _collect(rules, states, project, config, options, outcome, seen_notices)
@@ -434,6 +435,19 @@ def _before_edits(offset: int, edits: tuple[Edit, ...]) -> int:
             return edit.start
         shift += len(edit.replacement) - (edit.end - edit.start)
     return offset - shift
+
+
+def _check_suppressions(states: dict[Path, FileState], outcome: Outcome) -> None:
+    """A suppression that names no fix is a typo that silently suppresses nothing: say so."""
+    from dockwright.transforms import all_rules
+
+    known = {r.code for r in all_rules()}
+    for state in states.values():
+        for match in SUPPRESSION.finditer(state.text):
+            unknown = [c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip() and c.strip().upper() not in known]
+            if unknown:
+                line, column = _position(state, match.start())
+                outcome.messages.append(Message(state.display, line, column, "", f"# dockwright: ignore names no fix: {', '.join(unknown)}", "warning"))
 
 
 def _suppressed(state: FileState, fix: Fix) -> bool:
