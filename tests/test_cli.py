@@ -247,3 +247,13 @@ def test_hard_coded_credentials_are_masked_in_the_diff(tmp_path: Path) -> None:
     applied = dockwright("fix", "--unsafe-fixes", "--select", "DW214", str(tmp_path))
     assert "s3cr3t-Value" not in applied.stdout + applied.stderr
     assert "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}" in compose.read_text() and "s3cr3t-Value" not in compose.read_text()
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.dev.yml").write_text('services:\n  web:\n    image: x/web:1\n    ports:\n      - "80:80"\n')
+    (tmp_path / "docker-compose.bad.yml").write_text("services:\n  web:\n    image: a\n    image: b\n")
+    result = dockwright("check", "--select", "DW101", "--format", "github", str(tmp_path))
+    lines = result.stdout.splitlines()
+    assert any(l.startswith("::warning file=") and l.endswith("docker-compose.dev.yml,line=5,col=9,title=DW101::would fix: web: bind port 80:80 to loopback") for l in lines), lines
+    assert any(l.startswith("::error file=") and "docker-compose.bad.yml,line=4,col=5::duplicate key" in l for l in lines), lines
+    assert result.returncode == 2

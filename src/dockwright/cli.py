@@ -22,6 +22,7 @@ app = typer.Typer(
 class Format(str, Enum):
     text = "text"
     json = "json"
+    github = "github"
 
 
 class UsageError(Exception):
@@ -103,6 +104,11 @@ def _report(outcome, *, dry_run: bool, output: Format, show_diff: bool) -> None:
         from dockwright.report import json_report
 
         sys.stdout.write(json_report.render(outcome, dry_run=dry_run) + "\n")
+        return
+    if output is Format.github:
+        from dockwright.report import github
+
+        sys.stdout.write(github.render(outcome, dry_run=dry_run))
         return
     for message in outcome.messages:
         sys.stderr.write(f"{message}\n")
