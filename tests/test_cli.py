@@ -257,3 +257,14 @@ def test_github_annotations(tmp_path: Path) -> None:
     assert any(l.startswith("::warning file=") and l.endswith("docker-compose.dev.yml,line=5,col=9,title=DW101::would fix: web: bind port 80:80 to loopback") for l in lines), lines
     assert any(l.startswith("::error file=") and "docker-compose.bad.yml,line=4,col=5::duplicate key" in l for l in lines), lines
     assert result.returncode == 2
+
+
+def test_sarif_report(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.dev.yml").write_text('services:\n  web:\n    image: x/web:1\n    ports:\n      - "80:80"\n')
+    result = dockwright("check", "--select", "DW101", "--format", "sarif", str(tmp_path))
+    report = json.loads(result.stdout)
+    run = report["runs"][0]
+    assert report["version"] == "2.1.0" and [r["id"] for r in run["tool"]["driver"]["rules"]] == ["DW101"]
+    found = run["results"][0]
+    assert found["ruleId"] == "DW101" and found["locations"][0]["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 9}
+    assert found["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("docker-compose.dev.yml")

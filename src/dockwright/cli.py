@@ -23,6 +23,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 class UsageError(Exception):
@@ -93,17 +94,22 @@ def _execute(paths: List[Path], *, dry_run: bool, phase: Optional[str], select: 
         phases = ", ".join(str(p) for p in sorted({r.phase for r in rules}))
         sys.stderr.write(f"dockwright: no fix matches this --phase/--select/--ignore; `dockwright rules` lists them (phases with fixes: {phases})\n")
     outcome = engine.run(paths, chosen, config, options)
-    _report(outcome, dry_run=dry_run, output=output, show_diff=show_diff)
+    _report(outcome, dry_run=dry_run, output=output, show_diff=show_diff, rules=chosen)
     return outcome.exit_code
 
 
-def _report(outcome, *, dry_run: bool, output: Format, show_diff: bool) -> None:
+def _report(outcome, *, dry_run: bool, output: Format, show_diff: bool, rules=()) -> None:
     from dockwright.report.diff import masked, unified_diff
 
     if output is Format.json:
         from dockwright.report import json_report
 
         sys.stdout.write(json_report.render(outcome, dry_run=dry_run) + "\n")
+        return
+    if output is Format.sarif:
+        from dockwright.report import sarif
+
+        sys.stdout.write(sarif.render(outcome, list(rules), dry_run=dry_run) + "\n")
         return
     if output is Format.github:
         from dockwright.report import github
