@@ -201,3 +201,65 @@ def test_created_dockerignore_gets_an_ordinary_file_mode(tmp_path: Path) -> None
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / ".dockerignore").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# from a second adversarial test round ---------------------------------------------------------
+
+def test_apt_lists_stay_while_a_later_run_still_installs() -> None:
+    text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN apt-get install -y --no-install-recommends jq\nUSER 1000\nCMD ["jq", "--version"]\n'
+    output, _ = fix(text, "DW254", unsafe=False)
+    lines = output.splitlines()
+    assert "rm -rf" not in lines[1] and lines[2].endswith("jq && rm -rf /var/lib/apt/lists/*")
+
+
+def test_next_files_are_chowned_to_a_user_without_a_group_of_its_name() -> None:
+    text = (
+        "FROM node:20-alpine AS builder\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n\n"
+        "FROM node:20-alpine AS runner\nWORKDIR /app\nRUN addgroup --system --gid 1001 nodejs\nRUN adduser --system --uid 1001 nextjs\n"
+        "COPY --from=builder /app/.next/standalone ./\nCOPY --from=builder /app/.next/static ./.next/static\nUSER nextjs\nCMD [\"node\", \"server.js\"]\n"
+    )
+    output, _ = fix(text, "DW261", unsafe=False)
+    assert "--chown=nextjs /app/.next/standalone" in output and "nextjs:nextjs" not in output
+
+
+def _next_project(tmp_path: Path, config: str, dockerfile: str, start: str = "next start") -> Path:
+    (tmp_path / "package.json").write_text(json.dumps({"scripts": {"build": "next build", "start": start}, "dependencies": {"next": "14.2.5", "react": "18.3.1"}}))
+    (tmp_path / "package-lock.json").write_text("{}\n")
+    (tmp_path / "next.config.js").write_text(config)
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    return tmp_path
+
+
+SINGLE = 'FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD ["npm", "start"]\n'
+
+
+def _rewrite(project: Path) -> tuple[str, list[str]]:
+    outcome = engine.run([project], [dockerfile_multi_stage.RULE], Config(root=project), engine.Options(unsafe_fixes=True, write=True))
+    return (project / "Dockerfile").read_text(), [str(m) for m in outcome.messages]
+
+
+def test_a_commented_out_standalone_option_is_off(tmp_path: Path) -> None:
+    project = _next_project(tmp_path, "const nextConfig = {\n  // output: 'standalone',\n  reactStrictMode: true,\n};\nmodule.exports = nextConfig;\n", SINGLE)
+    output, _ = _rewrite(project)
+    assert ".next/standalone" not in output and "server.js" not in output and "next" in output.splitlines()[-1]
+
+
+def test_install_and_build_in_one_run_is_not_split(tmp_path: Path) -> None:
+    dockerfile = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install && npm run build\nEXPOSE 4000\nCMD ["npm", "run", "start"]\n'
+    project = _next_project(tmp_path, "module.exports = { output: 'standalone' };\n", dockerfile)
+    output, notes = _rewrite(project)
+    assert output == dockerfile
+    assert any("installs and builds in one RUN" in n for n in notes), notes
+
+
+def test_a_static_export_is_not_given_a_server(tmp_path: Path) -> None:
+    project = _next_project(tmp_path, "module.exports = { output: 'export' };\n", SINGLE)
+    output, notes = _rewrite(project)
+    assert output == SINGLE and any("output: 'export'" in n for n in notes), notes
+
+
+def test_the_start_port_carries_over_to_the_standalone_server(tmp_path: Path) -> None:
+    dockerfile = SINGLE.replace("EXPOSE 3000\n", "")
+    project = _next_project(tmp_path, "module.exports = { output: 'standalone' };\n", dockerfile, start="next start -p 4000")
+    output, _ = _rewrite(project)
+    assert "ENV PORT=4000" in output and 'CMD ["node", "server.js"]' in output

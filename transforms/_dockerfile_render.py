@@ -102,10 +102,20 @@ def _standalone_env(app: NodeApp, others: list[Block], kw: Callable[[str], str])
         return []
     # Docker sets HOSTNAME to the container id; server.js would listen on that address only.
     lines = [f"{kw('ENV')} HOSTNAME=0.0.0.0"]
-    ports = [w.split("/")[0] for b in others if b.instruction.keyword == "EXPOSE" for w in b.instruction.args.text.split()]
+    port = _start_port(app.command)  # `next start -p 4000`: server.js reads PORT instead
+    ports = [port] if port else [w.split("/")[0] for b in others if b.instruction.keyword == "EXPOSE" for w in b.instruction.args.text.split()]
     if len(ports) == 1 and ports[0].isdigit():
         lines.append(f"{kw('ENV')} PORT={ports[0]}")
     return lines
+
+
+def _start_port(command: tuple[str, ...]) -> str | None:
+    for index, word in enumerate(command):
+        if word in ("-p", "--port") and index + 1 < len(command):
+            return command[index + 1]
+        if word.startswith(("-p=", "--port=")):
+            return word.split("=", 1)[1]
+    return None
 
 
 def runner_copies(app: NodeApp) -> list[tuple[str, str, str]]:

@@ -93,6 +93,8 @@ def _read_instructions(doc: DockerfileDocument, stage: Stage, app: NodeApp) -> N
     build = next((r for r in stage.named("RUN") if any(c.words[:3] in (["npm", "run", "build"], ["npm", "run-script", "build"]) for c in commands(r.args.text))), None)
     if install is None or build is None or build.index < install.index:
         raise NotUnderstood("no `npm install`/`npm ci` followed by `npm run build` was found")
+    if build.index == install.index:
+        raise NotUnderstood(f"line {build.first_line} installs and builds in one RUN; split it into an install RUN and a build RUN first")
     app.install = block(doc, install)
     app.install_flags = tuple(w for w in install.args.text.split() if w.startswith("-") and not re.match(r"--(production|only=|omit=)", w))
     for instruction in stage.instructions[1:]:
@@ -136,6 +138,12 @@ def _place_setting(app: NodeApp, item: Block, before_install: bool, before_build
     app.runtime.append(Block(item.instruction, "" if before_build else item.comments, item.text))
 
 
+def _without_js_comments(code: str) -> str:
+    """next.config without ``// ...`` and ``/* ... */`` comments: a commented-out option is off."""
+    code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
+    return re.sub(r"(^|[^:'\"\\])//[^\n]*", r"\1", code)
+
+
 def _start_command(cmd: Instruction, package: dict[str, Any], app: NodeApp) -> tuple[str, ...]:
     from dockwright.transforms.dockerfile_npm_start import _words
 
@@ -160,6 +168,10 @@ def _read_files(doc: DockerfileDocument, context: Any, app: NodeApp) -> None:
     app.next_config = next((n for n in NEXT_CONFIGS if exists(doc, context, n)), None)
     config_path = found_path(doc, context, app.next_config) if app.next_config else None
     config_text = context.project.read_text(config_path) if config_path else None
-    app.standalone = bool(config_text and re.search(r"output\s*:\s*['\"]standalone['\"]", config_text))
+    code = _without_js_comments(config_text or "")
+    output = re.search(r"output\s*:\s*['\"](\w+)['\"]", code)
+    if output and output.group(1) == "export":
+        raise NotUnderstood("next.config sets output: 'export' (a static site); serve the out/ folder with a web server instead")
+    app.standalone = bool(output and output.group(1) == "standalone")
     if app.kind == "worker":
         app.output = app.command[1].removeprefix("./").split("/", 1)[0]

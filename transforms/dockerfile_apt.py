@@ -19,8 +19,9 @@ EXAMPLE
 ## Fix safety
 DW253 is unsafe: a program may rely on a package that was only recommended (a
 `ca-certificates` or a locale, say); add it to the install line by name. DW254 is
-safe: the lists are only needed by a later `apt-get install`, and a RUN that installs
-without its own `apt-get update` still works from the lists of its own run. RUNs with
+safe: the lists are only needed by a later `apt-get install`, so a RUN is left alone
+when a later RUN of its stage (or of a stage built from it) still installs packages;
+the cleanup goes into that last one. RUNs with
 a cache mount (`--mount=type=cache`), heredoc bodies and exec-form RUNs are left alone.
 
 ## Options
@@ -49,16 +50,26 @@ def no_install_recommends(doc: DockerfileDocument, context: Any) -> Iterator[Fix
 
 def remove_package_lists(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
     seen: set[int] = set()
-    for found in find(doc, INSTALL):
+    installs = list(find(doc, INSTALL))
+    for found in installs:
         instruction = found.instruction
         if instruction.index in seen or "/var/lib/apt/lists" in instruction.args.text:
             continue
         seen.add(instruction.index)
+        if _lists_needed_later(doc, instruction, installs):
+            continue
         edit = append_to_run(instruction, CLEANUP)
         if edit is None:
             yield Notice("DW254", "this RUN's command line ends in a way that an appended cleanup would change; remove /var/lib/apt/lists/* by hand", instruction.start, ("instruction", instruction.index))
             continue
         yield fix_at("DW254", "apt-get: remove /var/lib/apt/lists/* in the same RUN", instruction, (edit,))
+
+
+def _lists_needed_later(doc: DockerfileDocument, instruction: Any, installs: list[Any]) -> bool:
+    """A later RUN of this stage, or of a stage built FROM it, installs with these lists."""
+    stage = doc.stages[instruction.stage] if 0 <= instruction.stage < len(doc.stages) else None
+    heirs = {instruction.stage} | {s.index for s in doc.stages if stage is not None and stage.alias and s.base and s.base.lower() == stage.alias.lower()}
+    return any(f.instruction.index > instruction.index and f.instruction.stage in heirs for f in installs)
 
 
 EXAMPLES = {

@@ -83,7 +83,14 @@ def own_next_files(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Noti
 
 
 def _owner(user: str) -> str:
-    return user if ":" in user else f"{user}:{user}"
+    """``node:node`` for the official images' user; otherwise the user as written.
+
+    A user made with BusyBox ``adduser --system`` has no group of its own name, and
+    ``COPY --chown=name`` alone is always valid (Docker then uses the UID as the GID).
+    """
+    if ":" in user or user != "node":
+        return user
+    return "node:node"
 
 
 def _copies(stage: Stage, path: str) -> bool:
