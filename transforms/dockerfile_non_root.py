@@ -52,6 +52,8 @@ None.
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
@@ -83,6 +85,10 @@ def check(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
     changes = tuple(Change(("lines", a, b)) for a, b in lines)
     message = f"run as non-root user {plan.user}" + (" (created in the image)" if plan.create else "")
     yield Fix(CODE, message, tuple(edits), changes, stage.instructions[0].start, where, applicability=Applicability.UNSAFE)
+    for run in stage.named("RUN"):
+        if re.search(r"(^|[\s;&|])mkdir\s", run.args.text):
+            # COPY --chown covers copied files, not what a RUN creates as root
+            yield Notice(CODE, f"line {run.first_line} creates directories as root; if the app writes there, add `chown {plan.owner or plan.user}` for them", run.start, ("instruction", run.index), severity="info")
 
 
 def _edits(doc: DockerfileDocument, stage: Stage, plan: Plan) -> tuple[list[Edit], list[tuple[int, int]]]:
