@@ -114,3 +114,16 @@ def test_a_suppression_naming_no_fix_is_a_warning(tmp_path: Path) -> None:
     result = dockwright("check", "--select", "DW101", str(tmp_path))
     assert "docker-compose.dev.yml:5:18: # dockwright: ignore names no fix: DW999" in result.stderr
     assert result.returncode == 1
+
+
+def test_prometheus_prefers_its_own_project_when_another_has_the_same_service(tmp_path: Path) -> None:
+    for project in ("monitoring", "other"):
+        folder = tmp_path / project
+        folder.mkdir()
+        (folder / "docker-compose.yml").write_text('services:\n  cadvisor:\n    image: gcr.io/cadvisor/cadvisor:v0.49.1\n    ports:\n      - "8081:8080"\n')
+    monitoring = tmp_path / "monitoring"
+    (monitoring / "docker-compose.yml").write_text((monitoring / "docker-compose.yml").read_text() + '  prometheus:\n    image: prom/prometheus:v2.53.0\n    volumes:\n      - ./prometheus.yml:/etc/prometheus/prometheus.yml:ro\n')
+    (monitoring / "prometheus.yml").write_text("scrape_configs:\n  - job_name: cadvisor\n    static_configs:\n      - targets: ['localhost:8081']\n")
+    result = dockwright("fix", "--select", "DW220", str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    assert "cadvisor:8080" in (monitoring / "prometheus.yml").read_text() and "could be" not in result.stderr

@@ -73,21 +73,24 @@ def _pick(found: list[Endpoint]) -> Endpoint | str | None:
         groups = {k: v for k, v in groups.items() if any(e.env == "prod" for e in v)} or groups
     if len(groups) == 1:
         return next(iter(groups.values()))[0]
-    return "it could be " + " or ".join(sorted(f"{s}:{p}" for s, p, _ in groups)) + "; left alone"
+    return "it could be " + " or ".join(sorted(f"{s}:{p} (project {project})" for s, p, project in groups)) + "; left alone"
 
 
 def resolve(target: Target, same: list[Endpoint], other: list[Endpoint]) -> Endpoint | str:
     """The service behind ``target``, or why there is none. A service named like the job
-    wins; then a port published by the same project, then by another project."""
+    wins, then a published port; each time the same project before another project."""
     levels = (
         [e for e in same if e.host_port == target.port],
         [e for e in same if e.container_port == target.port],
         [e for e in other if e.host_port == target.port],
     )
-    named = [e for level in levels for e in level if names_match(e.service, target.job)]
+    named_here = [e for level in levels[:2] for e in level if names_match(e.service, target.job)]
+    named_elsewhere = [e for e in levels[2] if names_match(e.service, target.job)]
     # A container port published under another host port (grafana's 3000 as 3001) is
     # not what `localhost:3000` reached on the host: it counts only with a matching name.
-    for candidates in (named, levels[0], levels[2]):
+    # A matching name wins over a matching port; within each, the Prometheus service's own
+    # project comes before the other projects of the repository.
+    for candidates in (named_here, named_elsewhere, levels[0], levels[2]):
         chosen = _pick(candidates)
         if chosen is not None:
             return chosen
