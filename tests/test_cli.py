@@ -61,7 +61,7 @@ def test_fix_rewrites_in_place_keeps_mode_and_second_run_is_clean(tmp_path: Path
     dev.chmod(0o640)
     first = dockwright("fix", str(example))
     assert first.returncode == 1
-    assert f"Rewriting {os.path.relpath(dev)}" in first.stderr or "Rewriting" in first.stderr
+    assert f"Rewriting {os.path.relpath(dev)}" in first.stderr
     assert stat.S_IMODE(dev.stat().st_mode) == 0o640
     assert not list(example.rglob("*.dockwright"))
     after = snapshot(example)
@@ -241,7 +241,7 @@ def test_hard_coded_credentials_are_masked_in_the_diff(tmp_path: Path) -> None:
     text = dockwright("fix", "--dry-run", "--unsafe-fixes", "--select", "DW214", str(tmp_path))
     assert "s3cr3t-Value" not in text.stdout + text.stderr and "hunter2x" not in text.stdout + text.stderr
     assert "-      POSTGRES_PASSWORD: ****" in text.stdout and "-      - GF_SECURITY_ADMIN_PASSWORD=****" in text.stdout
-    assert "POSTGRES_USER: agent" in text.stdout or "agent" not in text.stdout  # only the secret is masked
+    assert "\n       POSTGRES_USER: agent\n" in text.stdout  # a context line: only the secret is masked
     report = dockwright("fix", "--dry-run", "--unsafe-fixes", "--select", "DW214", "--format", "json", str(tmp_path))
     assert "s3cr3t-Value" not in report.stdout and "hunter2x" not in report.stdout
     applied = dockwright("fix", "--unsafe-fixes", "--select", "DW214", str(tmp_path))

@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 OPERATORS = ("&&", "||", ";;", ";", "|", "&", "\n")
 SHELL_SYNTAX = re.compile(r"[$`|&;<>(){}*?\[\]~#!\\]|^\s*\w+=")
@@ -28,8 +29,8 @@ class Command:
         return self.text.split()
 
 
-def shell_comment(text: str) -> int | None:
-    """Index where a shell comment starts in ``text`` (outside quotes), or None."""
+def _unquoted(text: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of every character outside quotes and backslash escapes."""
     quote = None
     index = 0
     while index < len(text):
@@ -41,10 +42,14 @@ def shell_comment(text: str) -> int | None:
             quote = None if char == quote else quote
         elif char in "'\"":
             quote = char
-        elif char == "#" and (index == 0 or text[index - 1].isspace()):
-            return index
+        else:
+            yield index, char
         index += 1
-    return None
+
+
+def shell_comment(text: str) -> int | None:
+    """Index where a shell comment starts in ``text`` (outside quotes), or None."""
+    return next((i for i, char in _unquoted(text) if char == "#" and (i == 0 or text[i - 1].isspace())), None)
 
 
 @lru_cache(maxsize=1024)
@@ -55,25 +60,14 @@ def commands(text: str) -> tuple[Command, ...]:
     limit = shell_comment(text)
     text = text if limit is None else text[:limit]
     found: list[Command] = []
-    quote: str | None = None
-    index = start = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and quote != "'":
-            index += 2
+    start = 0
+    for index, char in _unquoted(text):
+        if index < start or char not in "&|;\n":
             continue
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "&|;\n":
-            operator = next((op for op in OPERATORS if text.startswith(op, index)), None)
-            if operator:
-                found.append(_command(text, start, index))
-                index += len(operator)
-                start = index
-                continue
-        index += 1
+        operator = next((op for op in OPERATORS if text.startswith(op, index)), None)
+        if operator:
+            found.append(_command(text, start, index))
+            start = index + len(operator)
     found.append(_command(text, start, len(text)))
     return tuple(c for c in found if c.text.strip())
 
