@@ -7,10 +7,11 @@ from typing import Any
 from dockwright.documents import compose
 from dockwright.documents.yaml import Tagged, YamlDocument
 from dockwright.documents.yaml_edits import quote_string
+from dockwright.fixes import SECRET_NAME_WORDS
 
 RAW_TAG = "!dockwright-raw"  # a value already rendered as YAML text; never reaches the data
 SUPPRESSION = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
-SECRET_WORDS = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?", re.I)
+SECRET_WORDS = re.compile(SECRET_NAME_WORDS, re.I)
 
 
 def raw(text: str) -> Tagged:

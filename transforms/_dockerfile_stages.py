@@ -7,6 +7,8 @@ instruction the reading cannot place is a reason not to rewrite, reported to the
 from __future__ import annotations
 
 import re
+
+from dockwright.fixes import SECRET_NAME_WORDS
 from typing import Any
 
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction, Stage
@@ -18,7 +20,7 @@ from dockwright.transforms._dockerfile_run import find
 from dockwright.transforms._dockerfile_shell import commands
 
 
-SECRET_SETTING = re.compile(r"(?i)\b\w*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)\w*(?:=|\s+)(?![\"']?\$)[\"']?[^\s\"'$]")
+SECRET_SETTING = re.compile(r"(?i)\b\w*(" + SECRET_NAME_WORDS + r")\w*(?:=|\s+)(?![\"']?\$)[\"']?[^\s\"'$]")
 
 
 def read_node_app(doc: DockerfileDocument, context: Any) -> NodeApp:

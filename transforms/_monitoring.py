@@ -112,19 +112,6 @@ def walk_scalars(doc: YamlDocument, occ: Occurrence | None, path: tuple[Any, ...
                 yield from walk_scalars(doc, item, (*path, index))
 
 
-def merge_insertions(edits: list[Edit]) -> list[Edit]:
-    """Insertions at one offset become one edit, in the order given (the engine refuses
-    two insertions at one point, since their order would be a guess)."""
-    merged: list[Edit] = []
-    for edit in edits:
-        same = next((i for i, m in enumerate(merged) if edit.start == edit.end == m.start == m.end), None)
-        if same is None:
-            merged.append(edit)
-        else:
-            merged[same] = Edit(edit.start, edit.end, merged[same].replacement + edit.replacement)
-    return merged
-
-
 def value_text(doc: YamlDocument, occ: Occurrence, new: str) -> str:
     """``new`` written with the quoting the old scalar had."""
     from dockwright.documents.yaml_edits import quote_string, render_scalar

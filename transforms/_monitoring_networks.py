@@ -8,9 +8,9 @@ from typing import Any
 
 from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument
-from dockwright.documents.yaml_edits import add_missing, append_items
+from dockwright.documents.yaml_edits import add_missing, append_items, join_insertions
 from dockwright.fixes import Change
-from dockwright.transforms._monitoring import merge_insertions, spaced_top_level
+from dockwright.transforms._monitoring import spaced_top_level
 from dockwright.transforms._monitoring_secrets import Wiring
 
 HOST_ENTRY = "host.docker.internal:host-gateway"
@@ -46,7 +46,7 @@ def join_networks(doc: YamlDocument, service: compose.Service, names: list[str])
     if addition.reason:
         return Wiring(reason=addition.reason)
     edits = [*joined.edits, *(spaced_top_level(doc, e) if "networks" not in data else e for e in addition.edits)]
-    return Wiring(tuple(merge_insertions(edits)), (*joined.changes, *(Change(p, v) for p, v in addition.changes)))
+    return Wiring(join_insertions(edits), (*joined.changes, *(Change(p, v) for p, v in addition.changes)))
 
 
 def _join(doc: YamlDocument, service: compose.Service, keys: list[str]) -> Wiring:
@@ -79,7 +79,7 @@ def wire_scraper(doc: YamlDocument, service: compose.Service, networks: list[str
         return failed
     if not any(p.edits for p in parts):
         return None
-    edits = merge_insertions([e for p in parts for e in p.edits])
+    edits = list(join_insertions([e for p in parts for e in p.edits]))
     return Wiring(tuple(edits), tuple(c for p in parts for c in p.changes))
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument
-from dockwright.documents.yaml_edits import add_missing, append_items, remove_entry, remove_item
+from dockwright.documents.yaml_edits import add_missing, append_items, remove_entry, remove_item, join_insertions
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Change
-from dockwright.transforms._monitoring import merge_insertions, spaced_top_level
+from dockwright.transforms._monitoring import spaced_top_level
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def wire_secrets(doc: YamlDocument, service: compose.Service, secrets: dict[str,
     if reason:
         return Wiring(reason=reason)
     _drop_environment(doc, service, set(secrets.values()), draft)
-    return Wiring(tuple(merge_insertions(draft.edits)), tuple(draft.changes), tuple(draft.notes))
+    return Wiring(join_insertions(draft.edits), tuple(draft.changes), tuple(draft.notes))
 
 
 def _declare(doc: YamlDocument, secrets: dict[str, str], source: str, draft: _Draft) -> str | None:

@@ -13,10 +13,10 @@ from typing import Any, Iterator
 
 from dockwright.documents.alertmanager import PLACEHOLDER
 from dockwright.documents.yaml import YamlDocument, block_column
-from dockwright.documents.yaml_edits import add_missing, append_items, insertion_point, remove_entry, remove_item
+from dockwright.documents.yaml_edits import add_missing, append_items, insertion_point, remove_entry, remove_item, join_insertions
 from dockwright.edits import Edit
 from dockwright.fixes import DELETE, Applicability, Change, Fix, Notice
-from dockwright.transforms._monitoring import Runner, bind_mounts, merge_insertions, spaced_top_level
+from dockwright.transforms._monitoring import Runner, bind_mounts, spaced_top_level
 
 CONFIG_NAME = "alertmanager_config"
 
@@ -63,7 +63,7 @@ def render_through_configs(doc: YamlDocument, runner: Runner, stuck: list[Any], 
     edits, changes = [*mounted[0], *declared[0]], [*mounted[1], *declared[1]]
     names = ", ".join(sorted({p.name for f in stuck for p in f.found}))
     message = f"{service.name}: let Compose render {doc.path} (configs.{CONFIG_NAME}, interpolating {names}); edit the config there from now on"
-    yield Fix(code, message, tuple(merge_insertions(edits)), tuple(changes), service.key.start, file=compose_doc.path, applicability=Applicability.UNSAFE)
+    yield Fix(code, message, join_insertions(edits), tuple(changes), service.key.start, file=compose_doc.path, applicability=Applicability.UNSAFE)
 
 
 def _declare_config(doc: YamlDocument, content: str) -> tuple[list[Edit], list[Change]]:

@@ -136,7 +136,7 @@ def _resolve(path: str) -> Path:
 
 def resolved(path: str | Path) -> Path:
     """``Path.resolve`` with a cache: cross-file fixes ask for the same paths many times."""
-    return _resolve(os.fspath(path))
+    return _resolve(os.path.abspath(path))  # absolute first: a relative key would outlive a chdir
 
 
 class Project:
@@ -168,13 +168,13 @@ class Project:
         Transforms read other files only through here, so that they stay free of IO
         the engine does not know about.
         """
-        resolved = Path(path).resolve()
-        if resolved not in self._texts:
+        real = resolved(path)
+        if real not in self._texts:
             try:
-                self._texts[resolved] = resolved.read_text(encoding="utf-8") if resolved.is_file() else None
+                self._texts[real] = real.read_text(encoding="utf-8") if real.is_file() else None
             except (OSError, UnicodeDecodeError):
-                self._texts[resolved] = None
-        return self._texts[resolved]
+                self._texts[real] = None
+        return self._texts[real]
 
     def exists(self, path: str | Path) -> bool:
         return Path(path).exists()
@@ -348,8 +348,9 @@ def _project_kinds(rules: list[Rule]) -> set[str]:
 
 def _collect(rules, states, project, config, options, outcome, seen_notices) -> list[tuple[FileState, Fix]]:
     collected: list[tuple[FileState, Fix]] = []
+    selected = frozenset(r.code for r in rules)
     for rule in rules:
-        for state, found in _run_rule(rule, states, project, config, frozenset(r.code for r in rules)):
+        for state, found in _run_rule(rule, states, project, config, selected):
             target = _target_state(state, found, states, config)
             if isinstance(found, Notice):
                 _notice(target or state, found, outcome, seen_notices)

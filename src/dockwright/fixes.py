@@ -13,6 +13,8 @@ from typing import Any, Callable, Iterable
 from dockwright.edits import Edit
 
 DELETE = object()
+# Names whose values are secrets: masked, never printed, never copied into generated files.
+SECRET_NAME_WORDS = r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?"
 
 
 class Applicability(str, Enum):

@@ -33,7 +33,6 @@ KNOWN = {
 DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*?)[ \t]*\r?$")
 HEREDOC = re.compile(r"<<(-?)[ \t]*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 COMMENT = re.compile(r"^[ \t]*#")
-FROM_FLAG = re.compile(r"--from=(\S+)")
 
 
 @dataclass(frozen=True)
