@@ -11,5 +11,3 @@ MODULES = (
 )
 RULES = [importlib.import_module(f"dockwright.transforms.{name}").RULE for name in MODULES]
 BY_CODE = {rule.code: rule for rule in RULES}
-
-from tests.helpers import TolerantLoader, comments  # noqa: E402,F401 - re-exported for the phase-2 tests

@@ -7,7 +7,8 @@ import yaml
 from hypothesis import given, strategies as st
 
 from dockwright import engine
-from tests.compose_phase2 import RULES, TolerantLoader, comments
+from tests.compose_phase2 import RULES
+from tests.helpers import TolerantLoader, comments
 
 IMAGES = ["postgres:16", "redis:7-alpine", "mysql:8.4", "prom/prometheus:v2.53.0", "grafana/grafana:11.1.0", "node:20-alpine", "example/app:1", "adminer"]
 ENVIRONMENT = [None, {"POSTGRES_PASSWORD": "agent"}, ["GF_SECURITY_ADMIN_PASSWORD=admin", "PORT=3000"]]

@@ -10,6 +10,7 @@ from dockwright import engine
 from dockwright.config import Config
 from dockwright.fixes import DOC_HEADINGS
 from dockwright.transforms import dockerfile_apt, dockerfile_dockerignore, dockerfile_exec_form, dockerfile_multi_stage, dockerfile_next_runner, dockerfile_non_root, dockerfile_npm_ci, dockerfile_npm_start, dockerfile_package_cache
+from tests.conftest import shared
 
 # In code order, as `dockwright` runs them: the whole-file rewrite (DW250) comes first.
 RULES = dict(sorted(
@@ -100,10 +101,7 @@ def test_non_root_does_not_append_into_a_continued_last_line() -> None:
 
 
 def test_heredoc_file_keeps_bodies_byte_identical_b25(tmp_path: Path) -> None:
-    text = Path(__file__).parent.joinpath("..", "..", "shared", "cases", "B25", "Dockerfile").resolve()
-    if not text.exists():
-        pytest.skip("shared case B25 missing")
-    source = text.read_text()
+    source = shared("cases", "B25", "Dockerfile").read_text()
     output, outcome = fix(source)
     assert not [m for m in outcome.messages if m.severity == "error"]
     assert output.splitlines()[3:10] == source.splitlines()[3:10]

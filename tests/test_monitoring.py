@@ -12,8 +12,8 @@ from dockwright.documents.alertmanager import matcher, placeholders, version_of_
 from dockwright.transforms import alertmanager_localhost_receivers, alertmanager_matchers, alertmanager_secrets
 from dockwright.transforms import prometheus_alerting, prometheus_rule_files, prometheus_targets
 from dockwright.transforms._monitoring_targets import names_match
+from tests.conftest import shared
 
-SHARED_CASES = Path(__file__).resolve().parent.parent.parent / "shared" / "cases"
 AM_COMPOSE = "services:\n  alertmanager:\n    image: prom/alertmanager:{tag}\n    volumes:\n      - ./alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro\n"
 
 
@@ -57,7 +57,7 @@ def test_version_of_tag(tag, version, known) -> None:
 # DW104 -----------------------------------------------------------------------------------
 
 def test_b27_telegram_on_0_31_moves_token_and_chat_id(tmp_path: Path) -> None:
-    files = {p.name: p.read_text() for p in (SHARED_CASES / "B27").glob("*.yml")} if (SHARED_CASES / "B27").exists() else pytest.skip("cases missing")
+    files = {p.name: p.read_text() for p in shared("cases", "B27").glob("*.yml")}
     outcome, out = run_tree(tmp_path, files, [alertmanager_secrets.RULE])
     telegram = yaml.safe_load(out["alertmanager.yml"])["receivers"][0]["telegram_configs"][0]
     assert telegram == {"send_resolved": True, "bot_token_file": "/run/secrets/telegram_bot_token", "chat_id_file": "/run/secrets/telegram_chat_id", "parse_mode": "HTML"}
@@ -68,9 +68,7 @@ def test_b27_telegram_on_0_31_moves_token_and_chat_id(tmp_path: Path) -> None:
 
 
 def test_b28_old_image_reports_url_file_and_moves_global_slack(tmp_path: Path) -> None:
-    if not (SHARED_CASES / "B28").exists():
-        pytest.skip("cases missing")
-    files = {p.name: p.read_text() for p in (SHARED_CASES / "B28").glob("*.yml")}
+    files = {p.name: p.read_text() for p in shared("cases", "B28").glob("*.yml")}
     outcome, out = run_tree(tmp_path, files, [alertmanager_secrets.RULE])
     data = yaml.safe_load(out["alertmanager.yml"])
     assert data["global"] == {"slack_api_url_file": "/run/secrets/slack_webhook_url"}

@@ -12,7 +12,7 @@ import yaml
 from dockwright import engine
 from dockwright.config import Config
 from dockwright.transforms import all_rules
-from tests.conftest import compose_config, oracle, shared
+from tests.conftest import SHARED, compose_config, oracle, shared
 from tests.helpers import copy_example, dockwright
 from tests.test_monitoring_oracles import amtool_check, compose_env, promtool_check, rendered_configs
 
@@ -95,9 +95,9 @@ def test_original_end_to_end(original: Path, tmp_path: Path) -> None:
 # the corpus ------------------------------------------------------------------------------
 
 def _corpus_files() -> list:
-    root = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    root = SHARED / "corpus"
     files = sorted((root / "alertmanager").glob("*")) + sorted((root / "prometheus").glob("*"))
-    return [pytest.param(p, id=p.name) for p in files if p.is_file()]
+    return [pytest.param(p, id=p.name) for p in files if p.is_file()] or [pytest.param(None, id="corpus missing")]
 
 
 def _valid(path: Path, kind: str, tmp_path: Path) -> bool:
@@ -110,6 +110,8 @@ def _valid(path: Path, kind: str, tmp_path: Path) -> bool:
 @pytest.mark.parametrize("source", _corpus_files())
 def test_corpus_file(source: Path, tmp_path: Path) -> None:
     """No crash; valid in, valid out (by amtool or promtool); a second run changes nothing."""
+    if source is None:
+        shared("corpus", "alertmanager")  # fails under CI, skips elsewhere
     work = tmp_path / "w"
     work.mkdir()
     target = work / (source.name if source.suffix in (".yml", ".yaml") else source.name + ".yml")

@@ -127,3 +127,21 @@ def test_prometheus_prefers_its_own_project_when_another_has_the_same_service(tm
     result = dockwright("fix", "--select", "DW220", str(tmp_path))
     assert result.returncode == 1, result.stderr
     assert "cadvisor:8080" in (monitoring / "prometheus.yml").read_text() and "could be" not in result.stderr
+
+
+def test_a_huge_file_is_one_error_not_a_hang(tmp_path: Path) -> None:
+    from dockwright.documents.source import MAX_BYTES
+
+    (tmp_path / "docker-compose.yml").write_bytes(b"services:\n  web:\n    image: x\n" + b"# padding\n" * (MAX_BYTES // 10 + 1))
+    result = dockwright("check", str(tmp_path))
+    assert result.returncode == 2 and "docker-compose.yml:1:1: file is larger than 5 MB; skipped" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing a file's owner needs root")
+def test_a_rewrite_keeps_the_owner(tmp_path: Path) -> None:
+    compose = tmp_path / "docker-compose.dev.yml"
+    compose.write_text(PORTS)
+    os.chown(compose, 1234, 2345)
+    assert dockwright("fix", "--select", "DW101", str(tmp_path)).returncode == 1
+    info = compose.stat()
+    assert (info.st_uid, info.st_gid) == (1234, 2345) and "127.0.0.1" in compose.read_text()
