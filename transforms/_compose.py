@@ -7,10 +7,9 @@ from typing import Any
 from dockwright.documents import compose
 from dockwright.documents.yaml import Tagged, YamlDocument
 from dockwright.documents.yaml_edits import quote_string
-from dockwright.fixes import SECRET_NAME_WORDS
+from dockwright.fixes import SECRET_NAME_WORDS, suppresses
 
 RAW_TAG = "!dockwright-raw"  # a value already rendered as YAML text; never reaches the data
-SUPPRESSION = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
 SECRET_WORDS = re.compile(SECRET_NAME_WORDS, re.I)
 
 
@@ -81,11 +80,7 @@ def command_text(service: dict[str, Any], key: str = "command") -> str:
 
 def suppressed(doc: YamlDocument, path: tuple[Any, ...], code: str) -> bool:
     """Whether a ``# dockwright: ignore[CODE]`` comment covers ``path`` (as the engine reads it)."""
-    for line in doc.owner_lines(path):
-        match = SUPPRESSION.search(doc.line_text(line))
-        if match and (match.group(1) is None or code in {c.strip().upper() for c in match.group(1).split(",")}):
-            return True
-    return False
+    return any(suppresses(doc.line_text(line), code) for line in doc.owner_lines(path))
 
 
 def shared_service(doc: YamlDocument, service: compose.Service) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from dockwright.documents import compose
 from dockwright.documents.yaml import Occurrence, YamlDocument
 from dockwright.edits import Edit
+from dockwright.fixes import suppresses
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,9 @@ def _blank_above(text: str, offset: int) -> bool:
     return False
 
 
-_IGNORE = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
 
 
 def suppressed(doc: YamlDocument, offset: int, code: str) -> bool:
     """``# dockwright: ignore[CODE]`` on the line of ``offset``. The engine honours it per
     fix; fixes that bundle several places (one edit set per file) check each place here."""
-    match = _IGNORE.search(doc.line_text(doc.line_of(offset)))
-    return match is not None and (match.group(1) is None or code in {c.strip().upper() for c in match.group(1).split(",")})
+    return suppresses(doc.line_text(doc.line_of(offset)), code)

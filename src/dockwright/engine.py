@@ -4,7 +4,6 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +14,9 @@ from dockwright.config import Config
 from dockwright.documents import load_document, verify_document
 from dockwright.documents.source import Problem, Source, decode, line_starts
 from dockwright.edits import Edit, EditConflict, apply_edits
-from dockwright.fixes import Applicability, Fix, Notice, Rule
+from dockwright.fixes import SUPPRESSION, Applicability, Fix, Notice, Rule, suppresses
 
 MAX_PASSES = 6  # a fix that builds on another (DW202 after DW201) takes a pass; same-point insertions share one
-SUPPRESSION = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
 
 
 @dataclass(frozen=True)
@@ -458,14 +456,7 @@ def _suppressed(state: FileState, fix: Fix) -> bool:
     lines = set(getattr(document, "owner_lines", lambda path: [])(fix.path))
     starts = state.line_starts()
     lines.add(bisect.bisect_right(starts, max(0, min(fix.offset, len(state.text)))))
-    for line in lines:
-        match = SUPPRESSION.search(_line(state.text, starts, line))
-        if match is None:
-            continue
-        codes = match.group(1)
-        if codes is None or fix.code in {c.strip().upper() for c in codes.split(",")}:
-            return True
-    return False
+    return any(suppresses(_line(state.text, starts, line), fix.code) for line in lines)
 
 
 def _line(text: str, starts: list[int], number: int) -> str:

@@ -92,4 +92,13 @@ class Rule:
         return match.group(1).strip() if match else ""
 
 
+SUPPRESSION = re.compile(r"#\s*dockwright:\s*ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
+
+
+def suppresses(line: str, code: str) -> bool:
+    """Whether ``line`` carries ``# dockwright: ignore`` for ``code`` (or for every fix)."""
+    match = SUPPRESSION.search(line)
+    return match is not None and (match.group(1) is None or code in {c.strip().upper() for c in match.group(1).split(",")})
+
+
 DOC_HEADINGS = ("What it does", "Why", "Example", "Fix safety", "Options")
