@@ -104,16 +104,21 @@ def insertion_point(doc: YamlDocument, mapping: Occurrence) -> int:
     mapping's keys, which belong to it), before blank lines and shallower comments
     that introduce the next item.
     """
+    return _after_own_comments(doc, content_end(doc, mapping), block_column(doc, mapping), deeper_only=False)
+
+
+def _after_own_comments(doc: YamlDocument, end: int, column: int, *, deeper_only: bool) -> int:
+    """The start of the line after ``end``, moved past the comment lines that follow it
+    at ``column`` or deeper (strictly deeper with ``deeper_only``)."""
     text = doc.text
-    column = block_column(doc, mapping)
-    end = content_end(doc, mapping)
     newline = text.find("\n", end)
     point = len(text) if newline == -1 else newline + 1
     while point < len(text):
         line_end = text.find("\n", point)
         line = text[point : line_end if line_end != -1 else len(text)]
         stripped = line.lstrip(" ")
-        if not stripped.startswith("#") or len(line) - len(stripped) < column:
+        indent = len(line) - len(stripped)
+        if not stripped.startswith("#") or indent < column or (deeper_only and indent == column):
             break
         point = len(text) if line_end == -1 else line_end + 1
     return point
@@ -124,13 +129,7 @@ def add_entries(doc: YamlDocument, mapping: Occurrence, entries: dict[str, Any],
     style = style or style_of(doc, mapping)
     if mapping.flow:
         return _add_flow_entries(doc, mapping, entries, style)
-    column = block_column(doc, mapping)
-    lines = render_entries(entries, column, style)
-    point = insertion_point(doc, mapping)
-    block = "\n".join(lines) + "\n"
-    if point == len(doc.text) and not doc.text.endswith("\n"):
-        block = "\n" + block.rstrip("\n")
-    return Edit(point, point, doc.source.with_newlines(block))
+    return _insert_lines(doc, insertion_point(doc, mapping), render_entries(entries, block_column(doc, mapping), style))
 
 
 def _add_flow_entries(doc: YamlDocument, mapping: Occurrence, entries: dict[str, Any], style: Style) -> Edit:
@@ -138,14 +137,17 @@ def _add_flow_entries(doc: YamlDocument, mapping: Occurrence, entries: dict[str,
     return _flow_append(doc, mapping, inner)
 
 
-def append_items(doc: YamlDocument, sequence: Occurrence, items: list[Any], key: Occurrence | None = None) -> Edit:
+def append_items(doc: YamlDocument, sequence: Occurrence, items: list[Any]) -> Edit:
     """Append items to a sequence, in its own style."""
     style = style_of(doc)
     if sequence.flow:
         return _flow_append(doc, sequence, ", ".join(render_flow(i, style.quote) for i in items))
-    column = block_column(doc, sequence)
-    lines = render_items(items, column, style)
-    point = insertion_point(doc, sequence)
+    return _insert_lines(doc, insertion_point(doc, sequence), render_items(items, block_column(doc, sequence), style))
+
+
+def _insert_lines(doc: YamlDocument, point: int, lines: list[str]) -> Edit:
+    """Whole lines inserted at a line start; at the end of a file without a final newline,
+    the newline goes first and the file still ends without one."""
     block = "\n".join(lines) + "\n"
     if point == len(doc.text) and not doc.text.endswith("\n"):
         block = "\n" + block.rstrip("\n")
@@ -298,17 +300,7 @@ def _line_start(text: str, offset: int) -> int:
 
 def _entry_end(doc: YamlDocument, occ: Occurrence, column: int) -> int:
     """End of the line holding ``occ``'s last content, plus deeper comment lines after it."""
-    text = doc.text
-    newline = text.find("\n", content_end(doc, occ))
-    point = len(text) if newline == -1 else newline + 1
-    while point < len(text):
-        line_end = text.find("\n", point)
-        line = text[point : line_end if line_end != -1 else len(text)]
-        stripped = line.lstrip(" ")
-        if not stripped.startswith("#") or len(line) - len(stripped) <= column:
-            break
-        point = len(text) if line_end == -1 else line_end + 1
-    return point
+    return _after_own_comments(doc, content_end(doc, occ), column, deeper_only=True)
 
 
 def remove_entry(doc: YamlDocument, mapping: Occurrence, key: str) -> Edit | None:
