@@ -1,17 +1,16 @@
 """What a Compose service's Dockerfile says about health: base image, EXPOSE, HEALTHCHECK.
 
-A deliberately small reader over the text (continuations joined, comments dropped):
-the healthcheck fixes need three facts of the final stage, not the full structure
-that the Dockerfile fixes work with.
+Read through :mod:`dockwright.documents.dockerfile`; the healthcheck fixes need only
+a few facts of the final stage.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-INSTRUCTION = re.compile(r"^\s*([A-Za-z]+)\s*(.*)$", re.S)
 PORT = re.compile(r"^(\d{1,5})(?:/tcp)?$")
 INSTALL = re.compile(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)\b([^;&|]*)")
 PROBES = ("curl", "wget")
@@ -39,18 +38,29 @@ def dockerfile_path(compose_path: str, build: Any) -> str | None:
     return str(folder / context / name)
 
 
-def read_facts(text: str) -> DockerfileFacts:
-    """Facts of the final stage; `FROM build` inherits what stage `build` declared."""
+@lru_cache(maxsize=256)
+def read_facts(text: str) -> DockerfileFacts | None:
+    """Facts of the final stage; `FROM build` inherits what stage `build` declared.
+
+    Read with the Dockerfile document's own parser (heredocs, escape directive); cached,
+    since every service and every pass asks about the same Dockerfiles. None when the
+    Dockerfile does not parse (the Dockerfile fixes report that).
+    """
+    from dockwright.documents import dockerfile
+    from dockwright.documents.source import Problem, decode
+
+    try:
+        document = dockerfile.parse("Dockerfile", decode(text.encode("utf-8")))
+    except Problem:
+        return None
     stages: dict[str, DockerfileFacts] = {}
-    current, alias = DockerfileFacts(base=""), None
-    for keyword, args in _instructions(text):
-        if keyword == "FROM":
-            image, alias = _from(args)
-            current = stages.get(image.lower(), DockerfileFacts(base=image))
-        else:
-            current = _apply(current, keyword, args)
-        if alias:
-            stages[alias] = current
+    current = DockerfileFacts(base="")
+    for stage in document.stages:
+        current = stages.get(stage.base.lower(), DockerfileFacts(base=stage.base))
+        for instruction in stage.instructions[1:]:
+            current = _apply(current, instruction.keyword, instruction.args.text)
+        if stage.alias:
+            stages[stage.alias.lower()] = current
     return current
 
 
@@ -64,28 +74,3 @@ def _apply(facts: DockerfileFacts, keyword: str, args: str) -> DockerfileFacts:
         words = {w for m in INSTALL.finditer(args) for w in m.group(1).split()}
         return replace(facts, installed=facts.installed + tuple(p for p in PROBES if p in words))
     return facts
-
-
-def _from(args: str) -> tuple[str, str | None]:
-    words = [w for w in args.split() if not w.startswith("--")]
-    image = words[0] if words else ""
-    alias = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
-    return image, alias
-
-
-def _instructions(text: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    pending = ""
-    for line in text.splitlines():
-        if not pending and line.lstrip().startswith("#"):
-            continue
-        if line.rstrip().endswith("\\"):
-            pending += line.rstrip()[:-1] + " "
-            continue
-        if pending and line.lstrip().startswith("#"):
-            continue
-        logical, pending = pending + line, ""
-        match = INSTRUCTION.match(logical)
-        if match and logical.strip():
-            found.append((match.group(1).upper(), match.group(2).strip()))
-    return found
