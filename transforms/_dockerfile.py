@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from dockwright.documents import compose
 from dockwright.documents.dockerfile import DockerfileDocument, Instruction, Stage
 from dockwright.edits import Edit
 from dockwright.fixes import Applicability, Change, Fix
@@ -59,9 +60,7 @@ def resolved_base(doc: DockerfileDocument, stage: Stage) -> str:
 
 def image_parts(reference: str) -> tuple[str, str]:
     """(repository name without registry or namespace, tag) of an image reference."""
-    reference = reference.split("@", 1)[0]
-    name, _, tag = reference.rpartition(":") if ":" in reference.rsplit("/", 1)[-1] else (reference, "", "")
-    return name.rsplit("/", 1)[-1].lower(), tag.lower()
+    return compose.image_name(reference), (compose.image_tag(reference) or "").lower()
 
 
 def distro(doc: DockerfileDocument, stage: Stage) -> str | None:
