@@ -65,7 +65,7 @@ def found_path(doc: DockerfileDocument, context: Any, name: str) -> Path | None:
     if context is None:
         return None
     for path in _candidates(doc, context, name):
-        if context.project.exists(path) or context.project.document(path) is not None:
+        if context.project.exists(path):
             return path
     return None
 

@@ -78,7 +78,7 @@ def check(doc: DockerfileDocument, context: Any) -> Iterator[Fix | Notice]:
 
 
 def _present(context: Any, path: Path) -> bool:
-    return context is not None and (context.project.exists(path) or context.project.document(path) is not None)
+    return context is not None and context.project.exists(path)
 
 
 def render(copied: set[str], ecosystems: set[str]) -> str:

@@ -175,7 +175,8 @@ class Project:
         return self._texts[real]
 
     def exists(self, path: str | Path) -> bool:
-        return Path(path).exists()
+        """On disk, or a document of this run (a file a fix creates exists from then on)."""
+        return resolved(path) in self._states or Path(path).exists()
 
 
 @dataclass(frozen=True)
