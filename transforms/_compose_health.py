@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dockwright.documents import compose
 from dockwright.documents.yaml import YamlDocument
 from dockwright.transforms._compose import command_text
 from dockwright.transforms._compose_dockerfile import DockerfileFacts, dockerfile_path, read_facts
@@ -61,10 +62,8 @@ def extends_other_file(service: dict[str, Any]) -> bool:
 
 def _resolved(doc: YamlDocument, service: dict[str, Any], depth: int = 0) -> dict[str, Any]:
     """The service with what `extends` (same file) brings in, for the presence test."""
-    extends = service.get("extends")
-    name = extends if isinstance(extends, str) else (extends.get("service") if isinstance(extends, dict) and "file" not in extends else None)
-    base = ((doc.plain or {}).get("services") or {}).get(name) if name else None
-    if not isinstance(base, dict) or depth > 5:
+    base = compose.extended_service(doc, service)  # same file only: another file's check is unknown here
+    if base is None or depth > 5:
         return service
     return {**_resolved(doc, base, depth + 1), **service}
 

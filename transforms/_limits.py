@@ -1,7 +1,6 @@
 """Resource profiles and "does this service already have limits?" for DW103."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from dockwright.documents import compose
@@ -54,25 +53,10 @@ def has_limits(doc: YamlDocument, service: dict[str, Any], wanted: dict[str, str
         return True
     if all({"cpus": "cpus", "memory": "mem_limit"}[key] in service for key in wanted):
         return True
-    extends = service.get("extends")
-    if depth > 5 or extends is None:
+    if depth > 5 or "extends" not in service:
         return False
-    base = _extended(doc, extends, project)
+    base = compose.extended_service(doc, service, project)
     return isinstance(base, dict) and (has_limits(doc, base, wanted, project, depth + 1) or any(k in base for k in LEGACY_KEYS))
-
-
-def _extended(doc: YamlDocument, extends: Any, project: Any) -> Any:
-    services = (doc.plain or {}).get("services") or {}
-    if isinstance(extends, str):
-        return services.get(extends)
-    if not isinstance(extends, dict):
-        return None
-    name = extends.get("service")
-    if "file" not in extends:
-        return services.get(name)
-    other = project.document(Path(doc.path).parent / str(extends["file"])) if project is not None else None
-    data = getattr(other, "plain", None)
-    return ((data or {}).get("services") or {}).get(name) if isinstance(data, dict) else None
 
 
 def profile_table() -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 from dockwright.documents.yaml import Occurrence, YamlDocument
@@ -44,6 +45,24 @@ def _services(doc: YamlDocument) -> Iterator[Service]:
         service_data = data["services"].get(name)
         if isinstance(service_data, dict) and doc.target(value_occ).is_mapping:
             yield Service(str(name), key_occ, value_occ, service_data)
+
+
+def extended_service(doc: YamlDocument, service: dict[str, Any], project: Any = None) -> dict[str, Any] | None:
+    """The service that ``extends:`` names: in this file, or (given the run's project)
+    in the file ``extends.file`` names. None when there is none or it cannot be read."""
+    extends = service.get("extends")
+    if isinstance(extends, str):
+        name, other = extends, None
+    elif isinstance(extends, dict):
+        name, other = extends.get("service"), extends.get("file")
+    else:
+        return None
+    data = doc.plain
+    if other is not None:
+        loaded = project.document(Path(doc.path).parent / str(other)) if project is not None else None
+        data = getattr(loaded, "plain", None)
+    found = ((data or {}).get("services") or {}).get(name) if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else None
 
 
 def mergers(doc: YamlDocument, service: Service) -> list[Service] | None:
