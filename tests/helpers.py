@@ -38,12 +38,18 @@ def dockwright(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
     )
 
 
-def copy_example(tmp_path: Path) -> Path:
-    target = tmp_path / "agent-platform"
-    shutil.copytree(EXAMPLE, target)
+def copy_tree(source: Path, tmp_path: Path) -> Path:
+    """A writable scratch copy of a read-only tree (../shared is read-only; the original
+    application has no licence to be kept, so it is only ever copied into tmp_path)."""
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
     for path in target.rglob("*"):
         path.chmod(path.stat().st_mode | 0o200)
     return target
+
+
+def copy_example(tmp_path: Path) -> Path:
+    return copy_tree(EXAMPLE, tmp_path)
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:

@@ -1,13 +1,12 @@
 """End to end: the bundled example and the real application the audit was written about."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
 
 from tests.conftest import compose_config, dummy_env_for, shared
-from tests.helpers import copy_example, dockwright, snapshot
+from tests.helpers import copy_example, copy_tree, dockwright, snapshot
 
 COMPOSE_FILES = ["docker-compose.yml", "docker-compose.dev.yml", "docker-compose.staging.yml", "monitoring/docker-compose.yml"]
 LOOPBACK = ("127.0.0.1:", "[::1]:")
@@ -77,10 +76,7 @@ def test_example_dry_run_touches_only_the_expected_lines(tmp_path: Path) -> None
 
 def test_real_application_end_to_end(tmp_path: Path) -> None:
     original = shared("original", "gpt-agent-platform")
-    work = tmp_path / "gpt-agent-platform"
-    shutil.copytree(original, work)
-    for path in work.rglob("*"):
-        path.chmod(path.stat().st_mode | 0o200)
+    work = copy_tree(original, tmp_path)
     files = [str(p.relative_to(work)) for p in sorted(work.rglob("docker-compose*.yml"))]
     assert len(files) == 4, files
     before = {name: _load(work / name) for name in files}

@@ -13,6 +13,7 @@ from dockwright import engine
 from dockwright.config import Config
 from dockwright.transforms import all_rules
 from tests.conftest import SHARED, compose_config, oracle, shared
+from tests.helpers import copy_tree
 from tests.helpers import copy_example, dockwright
 from tests.test_monitoring_oracles import amtool_check, compose_env, promtool_check, rendered_configs
 
@@ -59,12 +60,7 @@ def test_example_diff_never_shows_dotenv_values(tmp_path: Path) -> None:
 
 @pytest.fixture
 def original(tmp_path: Path) -> Path:
-    source = shared("original", "gpt-agent-platform")
-    target = tmp_path / "gpt-agent-platform"
-    shutil.copytree(source, target)  # a scratch copy: the files have no licence to be kept
-    for path in target.rglob("*"):
-        path.chmod(path.stat().st_mode | 0o200)
-    return target
+    return copy_tree(shared("original", "gpt-agent-platform"), tmp_path)
 
 
 def test_original_end_to_end(original: Path, tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from dockwright import discover
+
 from dockwright.documents.alertmanager import GLOBAL_FIELDS, HTTP_FIELDS, RECEIVER_FIELDS
 from tests.conftest import GOLDEN, compose_config, dummy_env_for, oracle
 
@@ -116,16 +118,7 @@ def _golden_outputs() -> list:
 
 
 def _kind(path: Path) -> str | None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        return None
-    if "services" in data:
-        return "compose"
-    if "route" in data and "receivers" in data:
-        return "alertmanager"
-    if "scrape_configs" in data:
-        return "prometheus"
-    return None
+    return discover.yaml_kind(path.name, yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def check_output(path: Path, tmp_path: Path) -> None:
