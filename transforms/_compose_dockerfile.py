@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import Any
+
+from dockwright.documents import compose
 
 PORT = re.compile(r"^(\d{1,5})(?:/tcp)?$")
 INSTALL = re.compile(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)\b([^;&|]*)")
@@ -26,16 +27,8 @@ class DockerfileFacts:
 
 def dockerfile_path(compose_path: str, build: Any) -> str | None:
     """Where the Dockerfile of ``build:`` lives, or None (a git URL, an inline Dockerfile)."""
-    if isinstance(build, str):
-        context, name = build, "Dockerfile"
-    elif isinstance(build, dict) and isinstance(build.get("context", "."), str):
-        context, name = build.get("context", "."), build.get("dockerfile", "Dockerfile")
-    else:
-        return None
-    if "://" in context or context.startswith("git@") or not isinstance(name, str):
-        return None
-    folder = PurePosixPath(compose_path).parent
-    return str(folder / context / name)
+    paths = compose.build_paths(compose_path, build)
+    return paths[1].as_posix() if paths is not None else None
 
 
 @lru_cache(maxsize=256)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dockwright.documents import compose
 from dockwright.documents.dockerfile import DockerfileDocument
 
 
@@ -21,16 +22,14 @@ def build_contexts(doc: DockerfileDocument, context: Any) -> list[Path]:
     (``build: {context: ., dockerfile: apps/web/Dockerfile}``), else its own folder."""
     found: list[Path] = []
     me = Path(doc.path).resolve()
-    for compose in context.project.documents("compose") if context is not None else []:
-        services = compose.plain.get("services") if isinstance(compose.plain, dict) else None
+    for document in context.project.documents("compose") if context is not None else []:
+        services = document.plain.get("services") if isinstance(document.plain, dict) else None
         for service in (services or {}).values():
-            build = service.get("build") if isinstance(service, dict) else None
-            if isinstance(build, str):
-                build = {"context": build}
-            if not isinstance(build, dict) or "$" in str(build.get("context", ".")):
+            paths = compose.build_paths(document.path, service.get("build")) if isinstance(service, dict) else None
+            if paths is None:
                 continue
-            root = Path(compose.path).parent / str(build.get("context", "."))
-            if (root / str(build.get("dockerfile", "Dockerfile"))).resolve() == me and root.resolve() not in [f.resolve() for f in found]:
+            root, dockerfile = paths
+            if dockerfile.resolve() == me and root.resolve() not in [f.resolve() for f in found]:
                 found.append(root)
     return found or [Path(doc.path).parent]
 

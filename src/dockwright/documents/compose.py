@@ -47,6 +47,20 @@ def _services(doc: YamlDocument) -> Iterator[Service]:
             yield Service(str(name), key_occ, value_occ, service_data)
 
 
+def build_paths(compose_path: str, build: Any) -> tuple[Path, Path] | None:
+    """(context folder, Dockerfile) of a service's ``build:``, or None when they cannot be
+    known from the file (a git URL, a variable, an inline Dockerfile)."""
+    if isinstance(build, str):
+        build = {"context": build}
+    if not isinstance(build, dict) or not isinstance(build.get("context", "."), str):
+        return None
+    context, name = build.get("context", "."), build.get("dockerfile", "Dockerfile")
+    if "://" in context or context.startswith("git@") or "$" in context or not isinstance(name, str):
+        return None
+    root = Path(compose_path).parent / context
+    return root, root / name
+
+
 def extended_service(doc: YamlDocument, service: dict[str, Any], project: Any = None) -> dict[str, Any] | None:
     """The service that ``extends:`` names: in this file, or (given the run's project)
     in the file ``extends.file`` names. None when there is none or it cannot be read."""
