@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
-from dockwright.documents.source import Problem, Source, line_starts
+from dockwright.documents.source import LineIndexed, Problem, Source, line_starts
 
 KNOWN = {
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -103,7 +103,7 @@ class Stage:
 
 
 @dataclass(eq=False)
-class DockerfileDocument:
+class DockerfileDocument(LineIndexed):
     path: str
     source: Source
     directives: dict[str, str]
@@ -135,27 +135,6 @@ class DockerfileDocument:
             if stage.alias and stage.alias.lower() == name.lower():
                 return stage
         return self.stages[int(name)] if name.isdigit() and int(name) < len(self.stages) else None
-
-    def line_of(self, offset: int) -> int:
-        if not self._starts:
-            self._starts = line_starts(self.text)
-        low, high = 0, len(self._starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self._starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low + 1
-
-    def line_text(self, line: int) -> str:
-        if not self._starts:
-            self._starts = line_starts(self.text)
-        if not 0 < line <= len(self._starts):
-            return ""
-        start = self._starts[line - 1]
-        end = self.text.find("\n", start)
-        return self.text[start : end if end != -1 else len(self.text)].rstrip("\r")
 
     def owner_lines(self, path: tuple[Any, ...]) -> list[int]:
         """Lines whose ``# dockwright: ignore[...]`` comment keeps a fix away.

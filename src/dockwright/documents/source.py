@@ -1,6 +1,7 @@
 """Byte-exact reading: BOM, newline style, decoding errors as positioned problems."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 BOM = "\ufeff"
@@ -66,3 +67,28 @@ def line_starts(text: str) -> list[int]:
         starts.append(found + 1)
         found = text.find("\n", found + 1)
     return starts
+
+
+class LineIndexed:
+    """1-based lines and columns for a document that has ``text`` and a ``_starts`` list."""
+
+    text: str
+    _starts: list[int]
+
+    def _line_starts(self) -> list[int]:
+        if not self._starts:
+            self._starts = line_starts(self.text)
+        return self._starts
+
+    def line_of(self, offset: int) -> int:
+        return max(1, bisect.bisect_right(self._line_starts(), offset))
+
+    def column_of(self, offset: int) -> int:
+        return offset - self._line_starts()[self.line_of(offset) - 1] + 1
+
+    def line_text(self, line: int) -> str:
+        starts = self._line_starts()
+        if not 0 < line <= len(starts):
+            return ""
+        end = self.text.find("\n", starts[line - 1])
+        return self.text[starts[line - 1] : end if end != -1 else len(self.text)].rstrip("\r")

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from dockwright.documents.source import Problem, Source, line_starts
+from dockwright.documents.source import LineIndexed, Problem, Source
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -101,7 +101,7 @@ class Occurrence:
 
 
 @dataclass(eq=False)
-class YamlDocument:
+class YamlDocument(LineIndexed):
     path: str
     source: Source
     roots: list[Occurrence]
@@ -123,32 +123,8 @@ class YamlDocument:
         return self.data[0] if len(self.data) == 1 else None
 
     # positions ---------------------------------------------------------------
-    def line_of(self, offset: int) -> int:
-        """1-based line number of an offset."""
-        if not self._starts:
-            self._starts = line_starts(self.text)
-        lo, hi = 0, len(self._starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
-
-    def column_of(self, offset: int) -> int:
-        line = self.line_of(offset)
-        return offset - self._starts[line - 1] + 1
-
     def position(self, occ: Occurrence) -> tuple[int, int]:
         return self.line_of(occ.start), self.column_of(occ.start)
-
-    def line_text(self, line: int) -> str:
-        if not self._starts:
-            self._starts = line_starts(self.text)
-        start = self._starts[line - 1]
-        end = self.text.find("\n", start)
-        return self.text[start : end if end != -1 else len(self.text)]
 
     # resolution ---------------------------------------------------------------
     def target(self, occ: Occurrence) -> Occurrence:
